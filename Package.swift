@@ -1,0 +1,35 @@
+// swift-tools-version:6.3
+import PackageDescription
+
+let package = Package(
+    name: "FedLake",
+    products: [.executable(name: "fedlake", targets: ["fedlake"])],
+    targets: [
+        // Layer 0: module maps over Debian -dev packages. Nothing else.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "blas", providers: [.apt(["libblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Layer 1
+        .target(name: "DICOM", dependencies: ["CZlib"]),
+        // Layer 5
+        .executableTarget(name: "fedlake", dependencies: ["DICOM"]),
+        // Tests only
+        .target(name: "TestSupport", dependencies: ["DICOM"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["fedlake", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// One place for compiler strictness (as swift-log does in its Package.swift).
+for target in package.targets where [.executable, .test, .regular].contains(target.type) {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+        .treatAllWarnings(as: .error),
+    ]
+}
