@@ -18,7 +18,7 @@ let package = Package(
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["fedlake", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

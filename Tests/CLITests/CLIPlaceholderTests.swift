@@ -1,5 +1,0 @@
-import Testing
-
-@Suite struct CLISmokeTests {
-    @Test func builds() { #expect(Bool(true)) }
-}

@@ -1,0 +1,69 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The command-line contract, checked against the built binary: help text, exit codes, error format.
+@Suite struct CommandLineContractTests {
+    private func fedlake(_ arguments: String...) throws -> ProcessResult {
+        try ProcessRunner.run(try ToolLocator.fedlake(), arguments)
+    }
+
+    private func golden(_ name: String) throws -> String {
+        let url = Fixtures.url("cli/\(name)")
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    @Test func topLevelHelpMatchesGoldenText() throws {
+        let result = try fedlake("--help")
+        #expect(result.status == 0)
+        #expect(result.standardOutput == (try golden("fedlake-help.txt")))
+    }
+
+    @Test func helpCommandEqualsHelpFlagAtEveryLevel() throws {
+        for path in [["dicom"], ["dicom", "dump"], ["node"], ["node", "ingest"], ["query", "local"], ["demo"]] {
+            let viaHelp = try ProcessRunner.run(try ToolLocator.fedlake(), ["help"] + path)
+            let viaFlag = try ProcessRunner.run(try ToolLocator.fedlake(), path + ["--help"])
+            #expect(viaHelp.status == 0)
+            #expect(viaFlag.status == 0)
+            #expect(viaHelp.standardOutput == viaFlag.standardOutput, "help \(path)")
+            #expect(viaFlag.standardOutput.hasPrefix("OVERVIEW: "))
+            #expect(viaFlag.standardOutput.contains("USAGE: fedlake \(path.joined(separator: " "))"))
+        }
+    }
+
+    @Test func versionPrintsTheVersion() throws {
+        let result = try fedlake("--version")
+        #expect(result.status == 0)
+        #expect(result.standardOutput.hasPrefix("fedlake "))
+    }
+
+    @Test func unknownCommandIsAUsageErrorWithExitCode2() throws {
+        let result = try fedlake("frobnicate")
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        #expect(
+            result.standardError
+                == "Error: Unknown command 'frobnicate'\nUsage: fedlake <subcommand>\n  See 'fedlake --help' for more information.\n"
+        )
+    }
+
+    @Test func unknownOptionNamesTheOption() throws {
+        let result = try fedlake("dicom", "dump", "--frobnicate", "x.dcm")
+        #expect(result.status == 2)
+        #expect(result.standardError.hasPrefix("Error: Unknown option '--frobnicate'\nUsage: fedlake dicom dump"))
+    }
+
+    @Test func groupWithoutSubcommandShowsHelpAndExits2() throws {
+        let result = try fedlake("node")
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("SUBCOMMANDS:"))
+    }
+
+    @Test func unbuiltCommandsSayTheyAreNotBuiltAndExit1() throws {
+        for path in [["node", "ingest"], ["query", "submit"], ["coordinator", "run"], ["pki", "init"]] {
+            let result = try ProcessRunner.run(try ToolLocator.fedlake(), path)
+            #expect(result.status == 1, "\(path)")
+            #expect(result.standardError.contains("is not built yet"), "\(path)")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Checks the layer rules of STYLE.md that the compiler does not: R2 (each C library is imported by exactly
+# one wrapper file) and TestSupport staying out of production targets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+status=0
+allowed() {
+    case "$1" in
+        CZlib) echo "Sources/DICOM/LibZ.swift" ;;
+        CSQLite) echo "Sources/Storage/LibSQLite.swift" ;;
+        CCurl) echo "Sources/HTTP/LibCurl.swift" ;;
+        CBLAS) echo "Sources/Learning/LibBLAS.swift" ;;
+        COpenSSL) echo "Sources/Crypto/LibCrypto.swift Sources/HTTP/LibSSL.swift" ;;
+    esac
+}
+for lib in CZlib CSQLite CCurl CBLAS COpenSSL; do
+    while IFS= read -r file; do
+        [ -z "$file" ] && continue
+        if ! [[ " $(allowed "$lib") " == *" $file "* ]]; then
+            echo "layer check: $file imports $lib; only $(allowed "$lib") may (STYLE.md R2)"
+            status=1
+        fi
+        if ! grep -qE "^internal import $lib\$" "$file"; then
+            echo "layer check: $file must import $lib as 'internal import $lib' (STYLE.md R2)"
+            status=1
+        fi
+    done < <(grep -rlE "^(@_implementationOnly |internal |public |)import $lib\$" Sources bench fuzz 2>/dev/null || true)
+done
+if grep -rnE "^(public |internal |)import TestSupport" Sources --include=*.swift | grep -v "^Sources/TestSupport/"; then
+    echo "layer check: a production target imports TestSupport"
+    status=1
+fi
+if grep -n '"TestSupport"' Package.swift | grep -v -E 'testTarget|name: "TestSupport"'; then
+    echo "layer check: Package.swift gives a production target a TestSupport dependency"
+    status=1
+fi
+[ $status -eq 0 ] && echo "layer check: ok"
+exit $status
