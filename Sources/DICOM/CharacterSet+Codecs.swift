@@ -392,6 +392,27 @@ extension Codec {
         }
     }
 
+    /// Whether the set has characters above 0x7F that a fragment in it writes without an escape sequence.
+    var hasUpperRepertoire: Bool {
+        switch self {
+        case .latin1, .singleByte, .jisX0201, .ksX1001, .isoIR58: true
+        default: false
+        }
+    }
+
+    /// The bytes of `scalar` inside a fragment that this set decodes (one escape sequence up to the next):
+    /// ASCII plus the upper half for the 8-bit sets, only 7-bit pairs for JIS X 0208/0212.
+    func fragmentBytes(for scalar: Unicode.Scalar, cache: ConverterCache) -> [UInt8]? {
+        switch self {
+        case .jisX0208, .jisX0212:
+            return g0Bytes(for: scalar, cache: cache)
+        case .defaultRepertoire, .ascii:
+            return scalar.value < 0x80 ? [UInt8(scalar.value)] : nil
+        default:
+            return scalar.value < 0x80 ? [UInt8(scalar.value)] : g1Bytes(for: scalar, cache: cache)
+        }
+    }
+
     /// Encodes UTF-8 text to `charset` with glibc iconv; `nil` if a character has no mapping.
     private static func encodeIconv(_ string: String, charset: String, cache: ConverterCache) -> [UInt8]? {
         guard let converter = cache.converter(from: "UTF-8", to: charset) else { return nil }

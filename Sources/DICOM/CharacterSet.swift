@@ -24,6 +24,12 @@ public struct SpecificCharacterSet: Sendable, Hashable {
         public let original: String
         /// The defined term it was taken for, e.g. `ISO_IR 100` for `ISO IR 100`.
         public let corrected: String
+
+        /// Creates a correction record.
+        public init(original: String, corrected: String) {
+            self.original = original
+            self.corrected = corrected
+        }
     }
 
     /// The terms as given, with leading and trailing spaces and NULs removed; value 1 may be empty.
@@ -182,11 +188,13 @@ public struct SpecificCharacterSet: Sendable, Hashable {
     ///     repertoire (ISO 8859-1 bytes, mirroring the decoder).
     /// - Returns: the bytes, or `nil` if a character cannot be represented with the terms.
     ///
-    /// With code extensions, each character is written in the active set if possible, otherwise the first
-    /// listed set that has it is designated by its escape sequence (PS3.5 §6.1.2.5). The initial sets are made
-    /// active again before CR, LF, FF, TAB, `\` and, for PN, `^` and `=` (PS3.5 §6.1.2.5.3), and at the end
-    /// of the value: `ESC ( B` after a G0 switch (PS3.5 Annex H) and the escape of value 1's G1 set after a G1
-    /// switch (when value 1 has one).
+    /// With code extensions the value is written as the decoder reads it (see ``decode(_:vr:)``): a run of
+    /// characters in one set, then an escape sequence (PS3.5 §6.1.2.5, PS3.3 Tables C.12-3/C.12-4) and a run in
+    /// the first listed set that has the next character. Before CR, LF, FF, TAB, `\` and, for PN, `^` and `=`,
+    /// and at the end of the value, the initial sets are made active again (PS3.5 §6.1.2.5.3): `ESC ( B`
+    /// (`ESC ( J` when value 1 is ISO 2022 IR 13) after a JIS X 0208/0212 run, as in PS3.5 Annex H, and value
+    /// 1's own escape sequence when value 1 has characters above 0x7F; none when value 1 is the default
+    /// repertoire, as in PS3.5 Annex I. The PS3.5 Annex H, I and K examples come out byte for byte.
     public func encode(_ string: String, vr: VR) -> [UInt8]? {
         let cache = ConverterCache()
         guard vr.usesSpecificCharacterSet else {
@@ -199,69 +207,55 @@ public struct SpecificCharacterSet: Sendable, Hashable {
         return encodeISO2022(string, delimiters: delimiters, cache: cache)
     }
 
-    /// The G1 set in effect at the start of a value: value 1's, when value 1 is a G1 set.
-    private var initialG1: Codec? {
-        switch codecs[0] {
-        case .latin1, .singleByte, .jisX0201, .ksX1001, .isoIR58: codecs[0]
-        default: nil
-        }
-    }
+    /// The codec a fragment starts in when no escape sequence precedes it (the initial sets).
+    private var initialFragmentCodec: Codec { codecs[0].isG0Set ? .defaultRepertoire : codecs[0] }
+
+    /// The escape sequence that makes G0 the initial 7-bit set again: `ESC ( J` (JIS X 0201 Romaji) when value
+    /// 1 is ISO 2022 IR 13, as in PS3.5 Annex H.3.2, otherwise `ESC ( B` (ASCII).
+    private var initialG0Escape: [UInt8] { codecs[0] == .jisX0201 ? [0x1B, 0x28, 0x4A] : [0x1B, 0x28, 0x42] }
 
     private func encodeISO2022(_ string: String, delimiters: Set<Unicode.Scalar>, cache: ConverterCache) -> [UInt8]? {
         var output: [UInt8] = []
-        var g0: Codec = .defaultRepertoire
-        var g1 = initialG1
-        func restoreInitialSets() {
-            if g0 != .defaultRepertoire {
-                output += [0x1B, 0x28, 0x42]
-                g0 = .defaultRepertoire
+        var active = initialFragmentCodec
+        func returnToInitialSets() {
+            if active.isG0Set {
+                output += initialG0Escape
+                active = codecs[0] == .jisX0201 ? .jisX0201 : .defaultRepertoire
             }
-            if g1 != initialG1, let initial = initialG1, let escape = initial.escapeSequence {
+            if active != initialFragmentCodec, codecs[0].hasUpperRepertoire, let escape = codecs[0].escapeSequence {
                 output += escape
             }
-            g1 = initialG1
+            active = initialFragmentCodec
         }
         for scalar in string.unicodeScalars {
             if delimiters.contains(scalar) {
-                restoreInitialSets()
+                returnToInitialSets()
                 output.append(UInt8(scalar.value))
+                continue
+            }
+            if let bytes = active.fragmentBytes(for: scalar, cache: cache) {
+                output += bytes
                 continue
             }
             if scalar.value < 0x80 {
-                if g0 != .defaultRepertoire {
-                    output += [0x1B, 0x28, 0x42]
-                    g0 = .defaultRepertoire
-                }
+                // Only a JIS X 0208/0212 run lacks ASCII; return G0 to the initial 7-bit set.
+                output += initialG0Escape
+                active = codecs[0] == .jisX0201 ? .jisX0201 : .defaultRepertoire
                 output.append(UInt8(scalar.value))
-                continue
-            }
-            if let g1, let bytes = g1.g1Bytes(for: scalar, cache: cache) {
-                output += bytes
-                continue
-            }
-            if g0.isG0Set, let bytes = g0.g0Bytes(for: scalar, cache: cache) {
-                output += bytes
                 continue
             }
             var found = false
             for codec in codecs where codec != .defaultRepertoire && codec != .ascii {
-                guard let escape = codec.escapeSequence else { continue }
-                if codec.isG0Set, let bytes = codec.g0Bytes(for: scalar, cache: cache) {
-                    output += escape + bytes
-                    g0 = codec
-                    found = true
-                    break
-                }
-                if !codec.isG0Set, let bytes = codec.g1Bytes(for: scalar, cache: cache) {
-                    output += escape + bytes
-                    g1 = codec
-                    found = true
-                    break
-                }
+                guard let escape = codec.escapeSequence, let bytes = codec.fragmentBytes(for: scalar, cache: cache)
+                else { continue }
+                output += escape + bytes
+                active = codec
+                found = true
+                break
             }
             if !found { return nil }
         }
-        restoreInitialSets()
+        returnToInitialSets()
         return output
     }
 
