@@ -84,3 +84,20 @@ import Testing
         #expect(file.dataset.dump().split(separator: "\n").count > 126)
     }
 }
+
+@Suite struct DataElementDescriptionTests {
+    @Test func descriptionsNeverShowValues() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: .patientName, vr: .PN, string: "Planted^Secret"))
+        dataset.set(DataElement(tag: Tag(0x0040_0275), items: [dataset]))
+        let file = DICOMFile(dataset: dataset)
+        for text in [
+            "\(dataset)", String(reflecting: dataset), "\(file)", String(reflecting: file),
+            "\(dataset[.patientName]!)", "\(dataset[.patientName]!.value)",
+        ] {
+            #expect(!text.contains("Planted"))
+            #expect(!text.contains("80, 108"))  // the bytes "Pl"
+        }
+        #expect("\(dataset[.patientName]!)" == "(0010,0010) PN, 14 bytes")
+    }
+}
