@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import TestSupport
 import Testing
 
 /// One known answer from `Tests/Fixtures/vectors/charsets.json` (made by `tools/extract_charset_vectors.py`).
@@ -174,18 +175,5 @@ private func trimmedLikePydicom(_ text: String, vr: VR) -> String {
         #expect(bytes == Array("Wang^XiaoDong=".utf8) + [0xCD, 0xF5, 0x5E, 0xD0, 0xA1, 0xB6, 0xAB, 0x3D])
         let gbk = SpecificCharacterSet(terms: ["GBK"])
         #expect(gbk.decode(bytes, vr: .PN) == "Wang^XiaoDong=王^小东=")
-    }
-}
-
-/// A small deterministic generator for property tests (SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

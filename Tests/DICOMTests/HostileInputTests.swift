@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import TestSupport
 import Testing
 
 /// Limit tests: hostile or damaged input must give a data set or a DICOMError — never a crash, a hang or an
@@ -119,18 +120,5 @@ import Testing
         #expect(throws: DICOMError.self) { try DICOMReader.read(path: "/nonexistent/file.dcm") }
         #expect(throws: DICOMError.self) { try DICOMReader.read(bytes: []) }
         #expect(throws: Never.self) { try DICOMReader.read(bytes: [], options: .lenient) }
-    }
-}
-
-/// A small deterministic generator for reproducible corruption.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

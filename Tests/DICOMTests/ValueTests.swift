@@ -1,4 +1,5 @@
 import DICOM
+import TestSupport
 import Testing
 
 @Suite struct PersonNameTests {
