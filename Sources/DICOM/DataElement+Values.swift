@@ -92,10 +92,10 @@ extension DataElement {
         }
     }
 
-    /// The value as text, decoded in the default repertoire with ISO 8859-1 for bytes above 0x7F.
+    /// The value as text, decoded in the default repertoire (ISO 8859-1 for bytes above 0x7F, as pydicom does).
     ///
     /// Prefer ``Dataset/string(for:)``, which applies the data set's Specific Character Set.
-    public var string: String? { stringValue(using: TextFallback.decode) }
+    public var string: String? { stringValue { SpecificCharacterSet.default.decode($0, vr: $1) } }
 }
 
 extension String {
@@ -103,16 +103,6 @@ extension String {
         var scalars = Substring(self)
         while scalars.last == " " || scalars.last == "\0" { scalars = scalars.dropLast() }
         if vr != .UC { while scalars.first == " " { scalars = scalars.dropFirst() } }
-        return String(scalars)
-    }
-}
-
-/// Decoding used until a Specific Character Set decoder is wired in: each byte is the ISO 8859-1 character.
-enum TextFallback {
-    static func decode(_ bytes: [UInt8], _ vr: VR) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        var scalars = String.UnicodeScalarView()
-        scalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
         return String(scalars)
     }
 }

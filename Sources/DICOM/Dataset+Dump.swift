@@ -58,7 +58,8 @@ extension Dataset {
         if bytes.isEmpty { return ("(no value available)", 0) }
         let vr = element.vr
         if vr.isString {
-            let values = element.stringValues { TextDecoding.decode($0, vr: $1, terms: terms) } ?? []
+            let characterSet = SpecificCharacterSet(terms: terms)
+            let values = element.stringValues { characterSet.decode($0, vr: $1) } ?? []
             return ("[" + values.joined(separator: "\\") + "]", values.count)
         }
         func join<T>(_ values: [T]?, _ format: (T) -> String) -> (String, Int) {

@@ -128,16 +128,20 @@ public struct Dataset: Sendable, Hashable, RandomAccessCollection {
     /// `nil` if absent or not loaded.
     public func string(for tag: Tag) -> String? {
         guard let element = element(for: tag) else { return nil }
-        let terms = characterSetTerms
-        return element.stringValue { TextDecoding.decode($0, vr: $1, terms: terms) }
+        let characterSet = self.characterSet
+        return element.stringValue { characterSet.decode($0, vr: $1) }
     }
 
     /// The backslash-separated values of `tag` decoded with this data set's character set (PS3.5 §6.4).
     public func strings(for tag: Tag) -> [String]? {
         guard let element = element(for: tag) else { return nil }
-        let terms = characterSetTerms
-        return element.stringValues { TextDecoding.decode($0, vr: $1, terms: terms) }
+        let characterSet = self.characterSet
+        return element.stringValues { characterSet.decode($0, vr: $1) }
     }
+
+    /// The Specific Character Set in force for this data set's text (PS3.3 C.12.1.1.2): its own
+    /// (0008,0005), else the one inherited from the enclosing data set, else the default repertoire.
+    public var characterSet: SpecificCharacterSet { SpecificCharacterSet(terms: characterSetTerms) }
 }
 
 extension Substring {
@@ -146,12 +150,5 @@ extension Substring {
         while let first = text.first, set.contains(first) { text = text.dropFirst() }
         while let last = text.last, set.contains(last) { text = text.dropLast() }
         return String(text)
-    }
-}
-
-/// The one place string values are decoded; switches to the Specific Character Set decoder once available.
-enum TextDecoding {
-    static func decode(_ bytes: [UInt8], vr: VR, terms: [String]) -> String {
-        TextFallback.decode(bytes, vr)
     }
 }
