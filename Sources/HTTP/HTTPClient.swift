@@ -158,8 +158,9 @@ public struct BasicCredentials: Sendable, CustomStringConvertible {
         } catch {
             throw HTTPError(.credentials, context: context, detail: "cannot read: \(error.localizedDescription)")
         }
-        let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let password = firstLine.hasSuffix("\r") ? String(firstLine.dropLast()) : String(firstLine)
+        // `isNewline` covers "\n", "\r" and the single Character "\r\n".
+        let firstLine = text.split(maxSplits: 1, omittingEmptySubsequences: false, whereSeparator: \.isNewline).first
+        let password = String(firstLine ?? "")
         guard !password.isEmpty else { throw HTTPError(.credentials, context: context, detail: "the first line is empty") }
         self.init(username: username, password: password)
     }

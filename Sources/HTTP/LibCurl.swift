@@ -192,8 +192,10 @@ final class CurlEasy {
         // trip) and, unless the caller set one, its form Content-Type for POST.
         var lines: [String] = []
         for (name, value) in request.headers {
-            guard !name.isEmpty, !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
-                  !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            // Check scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+            let badInName = name.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == ":" || $0 == "\0" }
+            let badInValue = value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+            guard !name.isEmpty, !badInName, !badInValue else {
                 throw failure(.invalidRequest, "header field '\(name.prefix(40))' contains CR, LF or a bad name")
             }
             // "Name;" sends a header with an empty value; "Name:" would remove it.
