@@ -12,39 +12,61 @@ public final class LocalProcess: Sendable {
     /// The command, for messages.
     public let commandName: String
 
-    // Foundation's Process reaps the child and answers `isRunning` thread-safely.
-    private let process: Process
+    /// Set once the child has been reaped.
+    private let exited = Mutex(false)
     private let stopped = Mutex(false)
 
     /// Starts `executable` with `arguments`, appending its output to `logFile`.
-    /// - Throws: `LocalServerError` when the log cannot be opened or the process cannot be started.
-    public init(executable: URL, arguments: [String], logFile: URL, environment: [String: String]? = nil) throws {
-        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
-            throw LocalServerError("cannot create log file \(logFile.path)")
+    ///
+    /// The child gets an empty signal mask, default signal handlers and its own process group. (Foundation's
+    /// `Process` passes on the spawning thread's signal mask, and Dispatch worker threads block SIGTERM, so a
+    /// server started from a test could never see SIGTERM; hence `posix_spawn` with `POSIX_SPAWN_SETSIGMASK`.)
+    /// - Throws: `LocalServerError` when the process cannot be started.
+    public init(executable: URL, arguments: [String], logFile: URL) throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable.path, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            throw LocalServerError("cannot start \(executable.lastPathComponent): \(String(cString: strerror(result)))")
         }
-        let log = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        if let environment { process.environment = environment }
-        do {
-            try process.run()
-        } catch {
-            throw LocalServerError("cannot start \(executable.lastPathComponent): \(error)")
-        }
-        try? log.close()
-        self.process = process
-        self.pid = process.processIdentifier
+        self.pid = pid
         self.logFile = logFile
         self.commandName = executable.lastPathComponent
         ProcessReaper.register(pid)
     }
 
-    /// Whether the process is still running.
-    public var isRunning: Bool { process.isRunning }
+    /// Whether the process is still running (reaps it once it has exited).
+    public var isRunning: Bool {
+        exited.withLock { hasExited -> Bool in
+            if hasExited { return false }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result == -1 && errno == ECHILD) { hasExited = true }
+            return !hasExited
+        }
+    }
 
     /// The last `lines` lines of the log, for error messages.
     public func logTail(lines: Int = 30) -> String {
@@ -62,10 +84,10 @@ public final class LocalProcess: Sendable {
         guard !alreadyStopped else { return }
         signal(SIGTERM)
         let deadline = ContinuousClock.now.advanced(by: gracePeriod)
-        while process.isRunning && ContinuousClock.now < deadline { usleep(50_000) }
-        if process.isRunning {
+        while isRunning && ContinuousClock.now < deadline { usleep(50_000) }
+        if isRunning {
             signal(SIGKILL)
-            while process.isRunning { usleep(20_000) }
+            while isRunning { usleep(20_000) }
         }
         ProcessReaper.unregister(pid)
     }

@@ -172,3 +172,32 @@ func pydicomTestFile(_ name: String) throws -> URL {
     }
     return URL(fileURLWithPath: path)
 }
+
+@Suite struct LocalServerHarnessTests {
+    @Test func grpcTwinPortsAreBelowTheLimitDistinctAndFree() throws {
+        let ports = try (0..<4).map { _ in try FreePort.nextWithGRPCTwin() }
+        #expect(Set(ports).count == 4)
+        for port in ports {
+            #expect(port < 55535)
+            #expect(!ports.contains(port + 10000))
+        }
+    }
+
+    @Test func toolLocatorNamesAMissingTool() {
+        let error = #expect(throws: LocalServerError.self) { try ToolLocator.path(of: "no-such-tool-fedlake") }
+        #expect(error?.description.contains("no-such-tool-fedlake") == true)
+    }
+
+    @Test(.enabled(if: LocalServers.orthancEnabled, "Orthanc not installed (set CI=1 to require it)"))
+    func aPrivateOrthancStopsAndReleasesItsPortAndDirectory() async throws {
+        let orthanc = try await OrthancServer.start()
+        let client = HTTPClient(configuration: .init(credentials: orthanc.credentials))
+        #expect(try await client.send(HTTPRequest(url: orthanc.baseURL.appendingPathComponent("system"))).status == 200)
+        orthanc.stop()
+        #expect(!orthanc.process.isRunning)
+        #expect(FreePort.isFree(orthanc.httpPort))
+        await #expect(throws: HTTPError.self) {
+            try await client.send(HTTPRequest(url: orthanc.baseURL.appendingPathComponent("system")))
+        }
+    }
+}
