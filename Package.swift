@@ -13,11 +13,18 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Layer 1
         .target(name: "DICOM", dependencies: ["CZlib"]),
+        .target(name: "Crypto", dependencies: ["COpenSSL"]),
+        .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
+        // Layer 2
+        .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         // Layer 5
         .executableTarget(name: "fedlake", dependencies: ["DICOM"]),
         // Tests only
-        .target(name: "TestSupport", dependencies: ["DICOM"]),
+        .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

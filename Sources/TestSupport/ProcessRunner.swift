@@ -46,46 +46,8 @@ public enum ProcessRunner {
 
     /// Runs a program found on `PATH` (or in the system's sbin folders).
     public static func run(tool: String, _ arguments: [String]) throws -> ProcessResult {
-        try run(try ToolLocator.url(of: tool), arguments)
+        try run(try ToolLocator.path(of: tool), arguments)
     }
-}
-
-/// Finds programs the tests need, and the binaries this package builds.
-public enum ToolLocator {
-    /// The error thrown when a program is not installed.
-    public struct NotFound: Error, CustomStringConvertible {
-        public let tool: String
-        public var description: String { "\(tool) is not installed or not on PATH; run 'make deps'" }
-    }
-
-    /// The location of `tool` on `PATH`, or in /usr/sbin and /usr/local/bin.
-    public static func url(of tool: String) throws -> URL {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let folders = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/bin", "/sbin"]
-        for folder in folders {
-            let candidate = URL(fileURLWithPath: folder).appendingPathComponent(tool)
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw NotFound(tool: tool)
-    }
-
-    /// Whether `tool` can be found.
-    public static func has(_ tool: String) -> Bool { (try? url(of: tool)) != nil }
-
-    /// The `fedlake` binary built beside the running test bundle (same build folder and configuration).
-    public static func fedlake() throws -> URL {
-        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var folder = testBinary.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("fedlake")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        throw NotFound(tool: "fedlake (build it with 'swift build' before the tests)")
-    }
-
-    /// Whether tests run in CI, where a missing tool is a failure rather than a reason to skip.
-    public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] != nil }
 }
 
 /// Data shared between a reader thread and the waiting one.

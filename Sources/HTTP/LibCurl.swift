@@ -1,0 +1,294 @@
+// The one file of this module that talks to libcurl. Everything else uses `CurlEasy` and the Swift types
+// it takes and returns; no curl type leaves this file.
+internal import CCurl
+import Foundation
+
+/// `curl_global_init` must run once before any handle is made, and is not thread-safe itself: a global
+/// `let` is initialised exactly once, atomically (see https://curl.se/libcurl/c/curl_global_init.html).
+private let curlGlobalInitResult: Int32 = {
+    // CURL_GLOBAL_DEFAULT = CURL_GLOBAL_SSL | CURL_GLOBAL_WIN32 (a macro Swift does not import).
+    Int32(bitPattern: curl_global_init(3).rawValue)
+}()
+
+/// Where a response body goes while curl receives it.
+enum BodySink {
+    /// Into memory, up to a limit.
+    case memory(limit: Int)
+    /// 2xx bodies into this open file; other statuses' bodies into memory up to `errorLimit`.
+    case file(FileHandle, errorLimit: Int)
+}
+
+/// Per-transfer state handed to curl's C callbacks as their `userdata` pointer.
+///
+/// Confinement: lives on the stack of one `CurlEasy.perform` call; curl calls back on that same thread.
+private final class Transfer {
+    var status = 0
+    var headers: [(name: String, value: String)] = []
+    var body: [UInt8] = []
+    var failure: (code: HTTPError.Code, detail: String)?
+    let sink: BodySink
+    var upload: (bytes: [UInt8], offset: Int)?
+    var uploadFile: FileHandle?
+
+    init(sink: BodySink) { self.sink = sink }
+
+    /// One header line from curl (status lines included, CRLF-terminated).
+    func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        var text = String(decoding: line, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        if text.hasPrefix("HTTP/") {
+            // A new response (after a 1xx or an auth round trip) starts afresh.
+            headers = []
+            let parts = text.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = String(text[..<colon])
+            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers.append((name, value))
+        }
+    }
+
+    /// Body bytes from curl; returns false to abort the transfer.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        switch sink {
+        case .memory(let limit):
+            return appendToMemory(bytes, limit: limit)
+        case .file(let handle, let errorLimit):
+            guard (200..<300).contains(status) else { return appendToMemory(bytes, limit: errorLimit) }
+            do {
+                try handle.write(contentsOf: Data(bytes))
+                return true
+            } catch {
+                failure = (.fileWrite, "cannot write the downloaded body: \(error.localizedDescription)")
+                return false
+            }
+        }
+    }
+
+    private func appendToMemory(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Bool {
+        guard body.count + bytes.count <= limit else {
+            failure = (.responseTooLarge, "response body larger than \(limit) bytes")
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Fills `buffer` with the next upload bytes; returns the count (0 at the end) or nil to abort.
+    func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        if var pending = upload {
+            let count = min(buffer.count, pending.bytes.count - pending.offset)
+            pending.bytes.withUnsafeBytes { source in
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[pending.offset..<pending.offset + count]))
+            }
+            pending.offset += count
+            upload = pending
+            return count
+        }
+        if let uploadFile {
+            do {
+                let chunk = try uploadFile.read(upToCount: buffer.count) ?? Data()
+                chunk.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                return chunk.count
+            } catch {
+                failure = (.invalidRequest, "cannot read the body file: \(error.localizedDescription)")
+                return nil
+            }
+        }
+        return 0
+    }
+}
+
+private let writeCallback: CCurl_data_callback = { pointer, size, count, userdata in
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard length > 0, let pointer else { return 0 }
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: pointer, count: length)) ? length : 0
+}
+
+private let headerCallback: CCurl_data_callback = { pointer, size, count, userdata in
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard length > 0, let pointer else { return length }
+    transfer.receiveHeader(UnsafeRawBufferPointer(start: pointer, count: length))
+    return length
+}
+
+private let readCallback: CCurl_data_callback = { pointer, size, count, userdata in
+    // CURL_READFUNC_ABORT (a macro): stop the transfer with CURLE_ABORTED_BY_CALLBACK.
+    let abort = 0x1000_0000
+    guard let userdata, let pointer else { return abort }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.sendBody(into: UnsafeMutableRawBufferPointer(start: pointer, count: size * count)) ?? abort
+}
+
+/// What `CurlEasy.perform` needs beyond the request: resolved settings from `HTTPClient.Configuration`.
+struct CurlSettings {
+    var username: String?
+    var password: String?
+    var certificateAuthorityFile: String?
+    var connectTimeoutMilliseconds: Int
+    var timeoutMilliseconds: Int
+}
+
+/// Owns one libcurl easy handle (`CURL*`), freed with `curl_easy_cleanup` in `deinit`.
+///
+/// Confinement: one thread at a time (https://curl.se/libcurl/c/threadsafe.html); `HTTPClient` makes one
+/// per request on a Dispatch thread.
+final class CurlEasy {
+    private let handle: UnsafeMutableRawPointer
+
+    init() throws(HTTPError) {
+        guard curlGlobalInitResult == 0 else {
+            throw HTTPError(.setup, context: "curl_global_init", detail: curlMessage(curlGlobalInitResult))
+        }
+        guard let handle = curl_easy_init() else {
+            throw HTTPError(.setup, context: "curl_easy_init", detail: "libcurl returned no handle")
+        }
+        self.handle = handle
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    /// Sends `request` and receives the response into `sink`.
+    func perform(_ request: HTTPRequest, settings: CurlSettings, sink: BodySink) throws(HTTPError) -> HTTPResponse {
+        let method = request.method
+        let url = request.url
+        func failure(_ code: HTTPError.Code, _ detail: String) -> HTTPError {
+            HTTPError(code, method: method, url: url, detail: detail)
+        }
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            throw failure(.invalidRequest, "only http and https URLs are supported")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw failure(.invalidRequest, "credentials in the URL are not accepted; configure them instead")
+        }
+        guard !method.isEmpty, method.allSatisfy({ $0.isLetter && $0.isASCII }) else {
+            throw failure(.invalidRequest, "method must be ASCII letters")
+        }
+
+        let transfer = Transfer(sink: sink)
+        var uploadSize = 0
+        switch request.body {
+        case .none:
+            break
+        case .bytes(let bytes):
+            transfer.upload = (bytes, 0)
+            uploadSize = bytes.count
+        case .file(let file):
+            do {
+                let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+                uploadSize = (attributes[.size] as? NSNumber)?.intValue ?? 0
+                transfer.uploadFile = try FileHandle(forReadingFrom: file)
+            } catch {
+                throw failure(.invalidRequest, "cannot open the body file \(file.lastPathComponent): \(error.localizedDescription)")
+            }
+        }
+        defer { try? transfer.uploadFile?.close() }
+
+        // Header list: the caller's fields, then suppress curl's own `Expect: 100-continue` (a needless round
+        // trip) and, unless the caller set one, its form Content-Type for POST.
+        var lines: [String] = []
+        for (name, value) in request.headers {
+            // Check scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+            let badInName = name.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == ":" || $0 == "\0" }
+            let badInValue = value.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" }
+            guard !name.isEmpty, !badInName, !badInValue else {
+                throw failure(.invalidRequest, "header field '\(name.prefix(40))' contains CR, LF or a bad name")
+            }
+            // "Name;" sends a header with an empty value; "Name:" would remove it.
+            lines.append(value.isEmpty ? "\(name);" : "\(name): \(value)")
+        }
+        lines.append("Expect:")
+        if !request.headers.contains(where: { $0.name.lowercased() == "content-type" }) { lines.append("Content-Type:") }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for line in lines {
+            guard let appended = curl_slist_append(headerList, line) else {
+                throw failure(.setup, "curl_slist_append failed")
+            }
+            headerList = appended
+        }
+
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        defer { errorBuffer.deallocate() }
+
+        let userdata = Unmanaged.passUnretained(transfer).toOpaque()
+        var setupCode = CURLE_OK
+        func set(_ option: CURLoption, _ value: Int) {
+            if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_long(handle, option, value) }
+        }
+        func set(_ option: CURLoption, _ value: String) {
+            if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_string(handle, option, value) }
+        }
+        set(CURLOPT_URL, url.absoluteString)
+        set(CURLOPT_PROTOCOLS_STR, "http,https")
+        set(CURLOPT_NOPROXY, "*")  // talk to the host itself even when http_proxy is set
+        set(CURLOPT_FOLLOWLOCATION, 0)  // redirects are returned to the caller, never followed
+        set(CURLOPT_NOSIGNAL, 1)  // no SIGALRM for timeouts: required with threads
+        set(CURLOPT_CONNECTTIMEOUT_MS, settings.connectTimeoutMilliseconds)
+        set(CURLOPT_TIMEOUT_MS, settings.timeoutMilliseconds)
+        set(CURLOPT_SSLVERSION, CURL_SSLVERSION_TLSv1_2)
+        set(CURLOPT_SSL_VERIFYPEER, 1)
+        set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = settings.certificateAuthorityFile { set(CURLOPT_CAINFO, ca) }
+        if let username = settings.username, let password = settings.password {
+            // CURLAUTH_BASIC is libcurl's default scheme; RFC 7617.
+            set(CURLOPT_USERNAME, username)
+            set(CURLOPT_PASSWORD, password)
+        }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION, writeCallback) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, userdata) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION, headerCallback) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_data_callback(handle, CURLOPT_READFUNCTION, readCallback) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_READDATA, userdata) }
+
+        switch method.uppercased() {
+        case "GET" where uploadSize == 0:
+            set(CURLOPT_HTTPGET, 1)
+        case "HEAD":
+            set(CURLOPT_NOBODY, 1)
+        case "POST":
+            set(CURLOPT_POST, 1)
+            if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, uploadSize) }
+        default:
+            if case .none = request.body, method.uppercased() != "PUT" {
+                set(CURLOPT_CUSTOMREQUEST, method)
+            } else {
+                set(CURLOPT_UPLOAD, 1)
+                if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, uploadSize) }
+                if method.uppercased() != "PUT" { set(CURLOPT_CUSTOMREQUEST, method) }
+            }
+        }
+        guard setupCode == CURLE_OK else {
+            throw failure(.setup, "curl_easy_setopt: \(curlMessage(Int32(bitPattern: setupCode.rawValue)))")
+        }
+
+        let result = withExtendedLifetime(transfer) { curl_easy_perform(handle) }
+        if let (code, detail) = transfer.failure { throw failure(code, detail) }
+        guard result == CURLE_OK else {
+            let code = Int32(bitPattern: result.rawValue)
+            let extra = String(cString: errorBuffer)
+            throw failure(.transport, curlMessage(code) + " (curl \(code)" + (extra.isEmpty ? ")" : ": \(extra))"))
+        }
+        var status = 0
+        if CCurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status == 0 {
+            status = transfer.status
+        }
+        return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+    }
+}
+
+@available(*, unavailable)
+extension CurlEasy: Sendable {}
+
+/// curl's text for a result code (`curl_easy_strerror`).
+private func curlMessage(_ code: Int32) -> String {
+    String(cString: curl_easy_strerror(CURLcode(rawValue: UInt32(bitPattern: code))))
+}
