@@ -17,11 +17,13 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
+        .target(name: "Synthesis", dependencies: ["DICOM"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Synthesis"]),
         // Tests only
-        .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP"]),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),

@@ -24,37 +24,33 @@ public enum ProcessRunner {
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let output = Pipe()
-        let error = Pipe()
+        // Output goes to temporary files, not pipes: a server that another test starts at the same moment
+        // inherits open descriptors, and a pipe's write end held by it would never report end-of-file.
+        let folder = try TemporaryDirectory(prefix: "process-output")
+        let outputURL = folder.file("stdout")
+        let errorURL = folder.file("stderr")
+        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
+            FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        else { throw CocoaError(.fileWriteUnknown) }
+        let output = try FileHandle(forWritingTo: outputURL)
+        let error = try FileHandle(forWritingTo: errorURL)
+        defer {
+            try? output.close()
+            try? error.close()
+        }
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Drain both pipes concurrently so a chatty program cannot block on a full pipe.
-        let errorData = LockedData()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            errorData.set(error.fileHandleForReading.readDataToEndOfFile())
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         process.waitUntilExit()
         return ProcessResult(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData.get(), as: UTF8.self))
+            status: process.terminationStatus,
+            standardOutput: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+            standardError: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
     }
 
     /// Runs a program found on `PATH` (or in the system's sbin folders).
     public static func run(tool: String, _ arguments: [String]) throws -> ProcessResult {
         try run(try ToolLocator.path(of: tool), arguments)
     }
-}
-
-/// Data shared between a reader thread and the waiting one.
-// @unchecked Sendable: every access goes through `lock`.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
 }

@@ -67,3 +67,20 @@ import Testing
         }
     }
 }
+
+@Suite struct DemoCommandTests {
+    @Test func demoSynthesizesWritesAndRoundTripsAStudy() throws {
+        let folder = try TemporaryDirectory(prefix: "demo")
+        let result = try ProcessRunner.run(try ToolLocator.fedlake(), ["demo", "--dir", folder.path, "--slices", "3"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("3 of 3 files identical after the round trip"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.file("synthetic-ct").path)
+        #expect(files.filter { $0.hasSuffix(".dcm") }.count == 3)
+    }
+
+    @Test func demoRefusesANonNumericSliceCount() throws {
+        let result = try ProcessRunner.run(try ToolLocator.fedlake(), ["demo", "--slices", "many"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("'--slices'"))
+    }
+}

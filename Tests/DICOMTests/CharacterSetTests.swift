@@ -1,6 +1,6 @@
 import DICOM
 import Foundation
-import TestSupport
+import Synthesis
 import Testing
 
 /// One known answer from `Tests/Fixtures/vectors/charsets.json` (made by `tools/extract_charset_vectors.py`).

@@ -1,6 +1,6 @@
 import DICOM
 import Foundation
-import TestSupport
+import Synthesis
 import Testing
 
 /// Limit tests: hostile or damaged input must give a data set or a DICOMError — never a crash, a hang or an

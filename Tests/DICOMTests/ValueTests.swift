@@ -1,5 +1,5 @@
 import DICOM
-import TestSupport
+import Synthesis
 import Testing
 
 @Suite struct PersonNameTests {

@@ -1,4 +1,4 @@
-/// A small, fast, deterministic random generator for reproducible property tests and corruption (SplitMix64,
+/// A small, fast, deterministic random generator for reproducible synthetic data and tests (SplitMix64,
 /// Steele, Lea and Flood 2014). Not for anything that needs unpredictability.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
@@ -14,4 +14,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+extension SplitMix64 {
+    /// A whole number in `range`, without modulo bias (Lemire's method through the standard library).
+    public mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+
+    /// One element of `choices`, which must not be empty.
+    public mutating func pick<T>(_ choices: [T]) -> T { choices[int(in: 0...(choices.count - 1))] }
 }
