@@ -74,6 +74,17 @@ struct OracleError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+extension JSONComparison {
+    /// Our JSON of a UN element's bytes read with `vr` (no Specific Character Set: such values are ASCII here).
+    static func reinterpret(_ element: [String: Any], as vrCode: String, path: String) -> [String: Any]? {
+        guard let vr = VR(rawValue: vrCode), vr != .SQ else { return nil }
+        let bytes = (element["InlineBinary"] as? String).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? []
+        let tag = Tag(parsing: path.split(separator: "/").last ?? "") ?? Tag(0x0009_1000)
+        guard let json = try? Oracle.ourJSON(Dataset([DataElement(tag: tag, vr: vr, bytes: bytes)])) else { return nil }
+        return json.values.first as? [String: Any]
+    }
+}
+
 // @unchecked Sendable: every access goes through `lock`.
 private final class ResultBox<R>: @unchecked Sendable {
     private let lock = NSLock()
@@ -109,6 +120,13 @@ struct JSONComparison {
 
     private mutating func compareElement(_ ours: [String: Any], _ theirs: [String: Any], path: String) {
         let vr = ours["vr"] as? String ?? "?"
+        if vr == "UN", let theirVR = theirs["vr"] as? String, theirVR != "UN", let reinterpreted = Self.reinterpret(ours, as: theirVR, path: path) {
+            // pydicom gives a UN element another VR where we keep UN: from its private dictionary for implicit VR
+            // private tags, and from the public one for explicit "UN" of a known tag (config.replace_un_with_known_vr).
+            // PS3.5 §6.2.2 lets a reader keep UN, as ours does; compare the value read with pydicom's VR instead.
+            compareElement(reinterpreted, theirs, path: path + "(as " + theirVR + ")")
+            return
+        }
         if vr != (theirs["vr"] as? String ?? "?") {
             differences.append("\(path): VR \(vr) vs pydicom \(theirs["vr"] ?? "nil")")
             return
@@ -167,7 +185,13 @@ struct JSONComparison {
             }
             return
         }
-        if let a = ours as? String, let b = theirs as? String {
+        if var a = ours as? String, var b = theirs as? String {
+            // pydicom strips padding from the whole value, so a space before a backslash stays in the value before
+            // it ("DERIVED \\PRIMARY"); leading and trailing spaces of such values are insignificant (PS3.5 §6.2).
+            if !["LT", "ST", "UT", "UC", "UR"].contains(vr) {
+                a = a.trimmingCharacters(in: .whitespaces)
+                b = b.trimmingCharacters(in: .whitespaces)
+            }
             if a != b { differences.append("\(path): \"\(a)\" vs pydicom \"\(b)\"") }
             return
         }
