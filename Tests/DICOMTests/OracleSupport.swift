@@ -76,13 +76,31 @@ struct OracleError: Error, CustomStringConvertible {
 
 extension JSONComparison {
     /// Our JSON of a UN element's bytes read with `vr` (no Specific Character Set: such values are ASCII here).
-    static func reinterpret(_ element: [String: Any], as vrCode: String, path: String) -> [String: Any]? {
-        guard let vr = VR(rawValue: vrCode), vr != .SQ else { return nil }
-        let bytes = (element["InlineBinary"] as? String).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? []
+    /// `bigEndian`: UN bytes of an explicit VR big endian file are in file order; swap them per value of `vr`.
+    static func reinterpret(_ element: [String: Any], as vrCode: String, path: String, bigEndian: Bool) -> [String: Any]? {
+        guard let vr = VR(rawValue: vrCode) else { return nil }
+        var bytes = (element["InlineBinary"] as? String).flatMap { Data(base64Encoded: $0) }.map { [UInt8]($0) } ?? []
         let tag = Tag(parsing: path.split(separator: "/").last ?? "") ?? Tag(0x0009_1000)
+        if vr == .SQ {
+            // A private sequence of defined length that pydicom's private dictionary knows: read our UN bytes as the
+            // implicit VR little endian sequence they are (PS3.5 §6.2.2), by giving them an undefined length.
+            var wrapped = ByteOrderHelper.le16(tag.group) + ByteOrderHelper.le16(tag.element) + [0xFF, 0xFF, 0xFF, 0xFF]
+            wrapped += bytes + [0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]
+            guard let read = try? DICOMReader.readDataset(bytes: wrapped, transferSyntax: .implicitVRLittleEndian),
+                let json = try? Oracle.ourJSON(read.dataset)
+            else { return nil }
+            return json.values.first as? [String: Any]
+        }
+        if bigEndian, let unit = vr.binaryValueSize, vr != .AT, bytes.count % unit == 0 {
+            for start in stride(from: 0, to: bytes.count, by: unit) { bytes[start..<(start + unit)].reverse() }
+        }
         guard let json = try? Oracle.ourJSON(Dataset([DataElement(tag: tag, vr: vr, bytes: bytes)])) else { return nil }
         return json.values.first as? [String: Any]
     }
+}
+
+enum ByteOrderHelper {
+    static func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
 }
 
 // @unchecked Sendable: every access goes through `lock`.
@@ -120,11 +138,17 @@ struct JSONComparison {
 
     private mutating func compareElement(_ ours: [String: Any], _ theirs: [String: Any], path: String) {
         let vr = ours["vr"] as? String ?? "?"
-        if vr == "UN", let theirVR = theirs["vr"] as? String, theirVR != "UN", let reinterpreted = Self.reinterpret(ours, as: theirVR, path: path) {
+        if vr == "UN", let theirVR = theirs["vr"] as? String, theirVR != "UN", let reinterpreted = Self.reinterpret(ours, as: theirVR, path: path, bigEndian: pydicomBinaryIsBigEndian) {
             // pydicom gives a UN element another VR where we keep UN: from its private dictionary for implicit VR
             // private tags, and from the public one for explicit "UN" of a known tag (config.replace_un_with_known_vr).
             // PS3.5 §6.2.2 lets a reader keep UN, as ours does; compare the value read with pydicom's VR instead.
             compareElement(reinterpreted, theirs, path: path + "(as " + theirVR + ")")
+            return
+        }
+        if vr != "UN", theirs["vr"] as? String == "UN", let reinterpreted = Self.reinterpret(theirs, as: vr, path: path, bigEndian: false) {
+            // The other way round: pydicom's dictionary has no private group lengths (gggg,0000), which PS3.5 §7.2
+            // makes UL in every group; ours reads them as UL.
+            compareElement(ours, reinterpreted, path: path + "(pydicom's as " + vr + ")")
             return
         }
         if vr != (theirs["vr"] as? String ?? "?") {

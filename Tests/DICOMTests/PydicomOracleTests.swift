@@ -74,4 +74,44 @@ struct PydicomOracleTests {
         #expect(compared == paths.count)
         #expect(equal == compared)
     }
+
+    /// dcmconv options and the transfer syntaxes they convert to.
+    static let conversions = [("+ti", "implicit"), ("+tb", "bigendian"), ("+td", "deflated")]
+
+    @Test func ourJSONOfDcmconvCopiesEqualsPydicoms() throws {
+        try Oracle.requireTools()
+        let paths = try Oracle.bundledFiles().filter { !Self.isExcluded($0) }
+        let directory = try TemporaryDirectory(prefix: "dcmconv")
+        let jobs = paths.enumerated().flatMap { index, path in
+            Self.conversions.map { option, suffix in
+                (path, option, directory.file("\(index)-\(suffix).dcm").path)
+            }
+        }
+        // One dcmconv per copy, two at a time; a copy dcmconv refuses is skipped with its reason.
+        let refusals = Oracle.parallelMap(jobs) { job -> String? in
+            let (input, option, output) = job
+            guard let result = try? ProcessRunner.run(tool: "dcmconv", [option, input, output]) else { return "not run" }
+            guard result.status == 0, FileManager.default.fileExists(atPath: output) else {
+                return result.standardError.split(separator: "\n").last.map(String.init) ?? "exit \(result.status)"
+            }
+            return nil
+        }
+        var converted: [String] = []
+        var reasons: [String: Int] = [:]
+        for (job, refusal) in zip(jobs, refusals) {
+            if let refusal {
+                // dcmconv cannot decompress encapsulated pixel data to a native syntax ("no conversion to
+                // transfer syntax ... possible"), and reads no file without meta information.
+                let reason = refusal.replacingOccurrences(of: job.0, with: "FILE")
+                reasons[reason, default: 0] += 1
+            } else {
+                converted.append(job.2)
+            }
+        }
+        let (compared, equal) = try Self.compareAll(converted)
+        print("dcmconv copies: \(jobs.count) attempted, \(converted.count) converted, \(compared) compared, \(equal) equal")
+        for (reason, count) in reasons.sorted(by: { $0.value > $1.value }) { print("  dcmconv refused \(count): \(reason)") }
+        #expect(converted.count > 300)
+        #expect(equal == compared)
+    }
 }
