@@ -39,6 +39,8 @@ public struct DICOMError: Error, Sendable, Hashable, CustomStringConvertible {
         case trailingData
         /// A value cannot be encoded by the writer (too long for its VR, wrong kind for the transfer syntax).
         case cannotEncode
+        /// DICOM JSON input is not valid JSON or not a valid DICOM JSON model object (PS3.18 Annex F).
+        case invalidJSON
         /// An invariant the code relies on did not hold; a bug.
         case internalError
 

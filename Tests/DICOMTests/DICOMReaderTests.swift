@@ -180,7 +180,7 @@ import Testing
 
     @Test func refusesTruncatedPixelDataWithTagAndOffset() throws {
         #expect {
-            try DICOMReader.read(contentsOf: DICOMFixtures.url("MR_truncated.dcm"), options: .lenient)
+            try DICOMReader.read(contentsOf: DICOMFixtures.url("MR_truncated.dcm"), options: .strict)
         } throws: { error in
             guard let error = error as? DICOMError else { return false }
             return error.code == .truncated && error.tag == .pixelData && error.offset != nil
@@ -188,6 +188,32 @@ import Testing
         let headers = try DICOMReader.read(
             contentsOf: DICOMFixtures.url("MR_truncated.dcm"), options: .init(stopBeforePixels: true))
         #expect(headers.dataset.count == 71)
+    }
+
+    @Test func lenientKeepsTheBytesOfAValueCutByTheEndOfTheFile() throws {
+        // pydicom keeps the 8130 bytes that are there of the 8192 declared (filereader reads what is left).
+        let file = try DICOMReader.read(contentsOf: DICOMFixtures.url("MR_truncated.dcm"), options: .lenient)
+        #expect(file.dataset.count == 72)
+        #expect(file.dataset[.pixelData]?.bytes?.count == 8130)
+        #expect(file.warnings.contains { $0.code == .truncated && $0.tag == .pixelData && $0.offset == 1488 })
+    }
+
+    @Test func lenientCutsNestedItemsAtTheEndOfTheFileButStrictRefuses() throws {
+        let url = DICOMFixtures.url("rtplan_truncated.dcm")
+        #expect(throws: DICOMError.self) { try DICOMReader.read(contentsOf: url, options: .strict) }
+        let file = try DICOMReader.read(contentsOf: url, options: .lenient)
+        // pydicom 3.0.2: 32 top-level elements, one (cut) item in Beam Sequence (300A,00B0).
+        #expect(file.dataset.count == 32)
+        #expect(file.dataset[Tag(0x300A_00B0)]?.items?.count == 1)
+        #expect(file.warnings.contains { $0.code == .truncated && $0.tag == Tag(0x300A_00B0) })
+    }
+
+    @Test func implicitPrivateCreatorsAreLO() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: Tag(0x0009_0010), vr: .LO, string: "ACME 1.0"))
+        let bytes = try DICOMWriter.encode(DICOMFile(dataset: dataset), options: .init(transferSyntax: .implicitVRLittleEndian))
+        let read = try DICOMReader.read(bytes: bytes)
+        #expect(read.dataset[Tag(0x0009_0010)]?.vr == .LO)
     }
 
     @Test func explicitDataUnderAnImplicitSyntaxIsSwitchedInLenientMode() throws {

@@ -85,6 +85,8 @@ struct ElementStream {
 
     /// The VR to use when none is encoded (implicit VR, PS3.5 §A.1), from the data dictionary.
     func implicitVR(for tag: Tag) -> VR {
+        // Private Creator elements are LO (PS3.5 §7.8.1), whatever their group.
+        if tag.isPrivateCreator { return .LO }
         guard let entry = DataDictionary.entry(for: tag) else { return .UN }
         let vrs = entry.vrs
         if vrs.count > 1 {
@@ -153,7 +155,7 @@ struct ElementStream {
         while position < end {
             let start = position
             if end - start < 8 {
-                guard context == .topLevel else {
+                guard context == .topLevel || (isLenient && end == buffer.count) else {
                     throw error(.truncated, "the input ends inside an element header", tag: nil, at: start)
                 }
                 try tolerate(.trailingData, "\(end - start) bytes after the last element ignored", tag: nil, at: start)
@@ -227,7 +229,14 @@ struct ElementStream {
             if header.length == Self.undefinedLength {
                 element = try readUndefinedLength(header, start: start, end: end, depth: depth, terms: terms)
             } else {
-                let length = Int(header.length)
+                var length = Int(header.length)
+                if length > end - valueStart, isLenient, end == buffer.count {
+                    // As pydicom does: a value that runs past the end of the input keeps the bytes that are there.
+                    try tolerate(
+                        .truncated, "value length \(length) exceeds the \(end - valueStart) bytes left in the input; the value is cut there",
+                        tag: tag, at: start)
+                    length = end - valueStart
+                }
                 guard length <= end - valueStart else {
                     throw error(
                         .truncated,
@@ -315,7 +324,9 @@ struct ElementStream {
             try tolerate(.invalidLength, "undefined length on a \(header.vr) element; read as fragments", tag: tag, at: start)
         }
         let data = try readFragments(tag: tag, limit: end)
-        return DataElement(tag: tag, vr: header.vr, value: .fragments(data), encodedVR: header.encodedVR)
+        // Implicit VR gives "OB or OW" Pixel Data OW, but encapsulated pixel data is OB (PS3.5 §A.4).
+        let vr = header.encodedVR == nil && header.vr == .OW ? VR.OB : header.vr
+        return DataElement(tag: tag, vr: vr, value: .fragments(data), encodedVR: header.encodedVR)
     }
 
     /// A UN value whose tag the dictionary knows as SQ holds the sequence in implicit VR little endian
@@ -366,12 +377,19 @@ struct ElementStream {
                 if length == Self.undefinedLength {
                     items.append(try readDataset(end: limit, depth: depth, inherited: terms, context: .undefinedLengthItem))
                 } else {
-                    guard Int(length) <= limit - position else {
+                    var itemLength = Int(length)
+                    if itemLength > limit - position, isLenient, limit == buffer.count {
+                        try tolerate(
+                            .truncated, "item length \(length) exceeds the \(limit - position) bytes left in the input; the item is cut there",
+                            tag: tag, at: start)
+                        itemLength = limit - position
+                    }
+                    guard itemLength <= limit - position else {
                         throw error(
                             .truncated, "item length \(length) exceeds the \(limit - position) bytes left", tag: tag,
                             at: start)
                     }
-                    let itemEnd = position + Int(length)
+                    let itemEnd = position + itemLength
                     items.append(try readDataset(end: itemEnd, depth: depth, inherited: terms, context: .definedLengthItem))
                     position = itemEnd
                 }
