@@ -70,7 +70,10 @@ public enum DeidentificationAction: String, Sendable, Hashable, CaseIterable, Cu
         case .dummy, .zeroLength, .remove, .keep, .clean, .replaceUID:
             return self
         case .zeroLengthOrDummy:
-            return required == .zeroLength ? .zeroLength : .dummy
+            switch required {
+            case .zeroLength, .optional: return .zeroLength
+            case .nonEmpty, nil: return .dummy
+            }
         case .removeOrZeroLength:
             switch required {
             case .optional: return .remove
