@@ -17,6 +17,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
+        .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM"]),
         // Layer 5
         .executableTarget(name: "fedlake", dependencies: ["DICOM", "Synthesis"]),
@@ -27,6 +28,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
+        .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
