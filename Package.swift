@@ -19,6 +19,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["DICOM"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["fedlake", "TestSupport"]),
+        // Benchmarks against peer tools (bench/README.md)
+        .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
     ],
     swiftLanguageModes: [.v6]
 )
