@@ -41,7 +41,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
-SEED = int(os.environ.get("BENCH_SEED", "20240601"))
+SEED = int((os.environ.get("BENCH_SEED") or "20240601"))
 ROOT_UID = "1.2.826.0.1.3680043.10.1234"  # example root used only for synthetic data
 
 MODALITIES = {
@@ -346,10 +346,10 @@ def write_one(job: tuple[str, int, str]) -> int:
 
 def main() -> int:
     here = Path(__file__).resolve().parent
-    out = Path(os.environ.get("BENCH_CORPUS_DIR", here / "corpus"))
-    counts = {"small": int(os.environ.get("BENCH_SMALL_COUNT", "10000")),
-              "ct": int(os.environ.get("BENCH_CT_COUNT", "2000"))}
-    jobs_n = int(os.environ.get("BENCH_JOBS", str(min(4, os.cpu_count() or 1))))
+    out = Path((os.environ.get("BENCH_CORPUS_DIR") or here / "corpus"))
+    counts = {"small": int((os.environ.get("BENCH_SMALL_COUNT") or "10000")),
+              "ct": int((os.environ.get("BENCH_CT_COUNT") or "2000"))}
+    jobs_n = int((os.environ.get("BENCH_JOBS") or str(min(4, os.cpu_count() or 1))))
     filler_tags()  # build once before forking
     out.mkdir(parents=True, exist_ok=True)
     for kind, n in counts.items():

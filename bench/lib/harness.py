@@ -116,8 +116,8 @@ def main() -> int:
     ap.add_argument("--corpus", action="append", default=[], help="folder the tools read (for files/s and MB/s)")
     ap.add_argument("--tool", action="append", required=True, metavar="NAME=COMMAND",
                     help="a tool and its shell command; the first one is ours")
-    ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
-    ap.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "1")))
+    ap.add_argument("--runs", type=int, default=int((os.environ.get("BENCH_RUNS") or "5")))
+    ap.add_argument("--warmup", type=int, default=int((os.environ.get("BENCH_WARMUP") or "1")))
     ap.add_argument("--out", default=str(OUT_DIR))
     args = ap.parse_args()
 
