@@ -19,22 +19,24 @@ enum LibZ {
         guard let inputBase = input.baseAddress, input.count > 0 else { return [] }
         stream.next_in = UnsafeMutablePointer(mutating: inputBase.assumingMemoryBound(to: Bytef.self))
         var remaining = input.count
-        var status = Z_OK
-        while status != Z_STREAM_END {
+        while true {
             // zlib counts input in 32-bit units; feed at most 1 GiB at a time.
-            if stream.avail_in == 0 {
-                if remaining == 0 { break }
+            if stream.avail_in == 0, remaining > 0 {
                 let feed = min(remaining, 1 << 30)
                 stream.avail_in = uInt(feed)
                 remaining -= feed
             }
+            var status = Z_OK
             let produced: Int = chunk.withUnsafeMutableBytes { buffer in
                 stream.next_out = buffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(buffer.count)
                 status = CZlib.inflate(&stream, Z_NO_FLUSH)
                 return buffer.count - Int(stream.avail_out)
             }
-            if status != Z_OK, status != Z_STREAM_END, !(status == Z_BUF_ERROR && produced > 0) {
+            if status == Z_BUF_ERROR, produced == 0 {
+                throw DICOMError(.deflate, "the deflated data set ends before its deflate stream does")
+            }
+            if status != Z_OK, status != Z_STREAM_END, status != Z_BUF_ERROR {
                 throw DICOMError(.deflate, "the deflated data set is corrupt: \(message(stream)) (zlib \(status))")
             }
             if produced > limit - output.count {
@@ -43,7 +45,7 @@ enum LibZ {
                     remedy: "raise DICOMReader.Options.maxInflatedSize if the file is trusted")
             }
             output.append(contentsOf: chunk[0..<produced])
-            if produced == 0, stream.avail_in == 0, remaining == 0 { break }
+            if status == Z_STREAM_END { break }
         }
         return output
     }

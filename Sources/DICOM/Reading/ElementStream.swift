@@ -243,6 +243,10 @@ struct ElementStream {
                         tag: tag, end: valueStart + length, limit: valueStart + length, depth: depth + 1, terms: terms)
                     position = valueStart + length
                     element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), encodedVR: header.encodedVR)
+                } else if header.vr == .UN, DataDictionary.entry(for: tag)?.vr == .SQ,
+                    let items = attemptUNSequence(tag: tag, start: valueStart, length: length, depth: depth + 1, terms: terms)
+                {
+                    element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), encodedVR: header.encodedVR)
                 } else {
                     position = valueStart + length
                     if context == .topLevel, let wanted = options.specificTags, !wanted.contains(tag),
@@ -312,6 +316,25 @@ struct ElementStream {
         }
         let data = try readFragments(tag: tag, limit: end)
         return DataElement(tag: tag, vr: header.vr, value: .fragments(data), encodedVR: header.encodedVR)
+    }
+
+    /// A UN value whose tag the dictionary knows as SQ holds the sequence in implicit VR little endian
+    /// (PS3.5 §6.2.2); parse it so, or return `nil` (leaving the value as UN bytes) if it does not parse cleanly.
+    private mutating func attemptUNSequence(tag: Tag, start: Int, length: Int, depth: Int, terms: [String]) -> [Dataset]? {
+        let saved = (position, explicitVR, bigEndian, warnings.count)
+        explicitVR = false
+        bigEndian = false
+        defer {
+            explicitVR = saved.1
+            bigEndian = saved.2
+        }
+        do throws(DICOMError) {
+            let items = try readSequence(tag: tag, end: start + length, limit: start + length, depth: depth, terms: terms)
+            if warnings.count == saved.3, position == start + length { return items }
+        } catch {}
+        position = start + length
+        warnings.removeSubrange(saved.3...)
+        return nil
     }
 
     /// Items of a sequence; `end` is `nil` for undefined length (PS3.5 §7.5.2).

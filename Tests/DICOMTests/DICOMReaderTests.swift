@@ -1,0 +1,226 @@
+import DICOM
+import Foundation
+import Testing
+
+@Suite struct DICOMReaderTests {
+    /// Top-level and total element counts as pydicom 3.0.2 reports them (`len(ds)`, `len(list(ds.iterall()))`).
+    @Test(arguments: [
+        ("MR_small.dcm", 73, 73, "1.2.840.10008.1.2.1"),
+        ("MR_small_implicit.dcm", 72, 72, "1.2.840.10008.1.2"),
+        ("MR_small_bigendian.dcm", 72, 72, "1.2.840.10008.1.2.2"),
+        ("MR_small_dcmtk_deflated.dcm", 73, 73, "1.2.840.10008.1.2.1.99"),
+        ("image_dfl.dcm", 29, 29, "1.2.840.10008.1.2.1.99"),
+        ("SC_rgb_rle.dcm", 40, 40, "1.2.840.10008.1.2.5"),
+        ("JPEG2000-embedded-sequence-delimiter.dcm", 151, 160, "1.2.840.10008.1.2.4.91"),
+        ("rtplan.dcm", 36, 126, "1.2.840.10008.1.2"),
+        ("rtplan_dcmtk_bigendian.dcm", 36, 126, "1.2.840.10008.1.2.2"),
+        ("rtplan_dcmtk_explicit.dcm", 36, 126, "1.2.840.10008.1.2.1"),
+    ])
+    func readsFixturesLikePydicom(name: String, topLevel: Int, total: Int, uid: String) throws {
+        let file = try DICOMReader.read(contentsOf: DICOMFixtures.url(name))
+        #expect(file.dataset.count == topLevel)
+        #expect(file.dataset.deepCount == total)
+        #expect(file.transferSyntax.uid == uid)
+        #expect(file.warnings.isEmpty)
+        #expect(file.preamble?.count == 128)
+    }
+
+    @Test func decodesTheSameValuesInEveryTransferSyntax() throws {
+        let reference = try DICOMReader.read(contentsOf: DICOMFixtures.url("MR_small.dcm")).dataset
+        #expect(reference[.rows]?.uint16s == [64])
+        #expect(reference[.columns]?.uint16s == [64])
+        #expect(reference.string(for: .patientName) == "CompressedSamples^MR1")
+        for name in ["MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_dcmtk_deflated.dcm"] {
+            let other = try DICOMReader.read(contentsOf: DICOMFixtures.url(name)).dataset
+            for element in other where !element.tag.isPrivate && element.vr != .UN {
+                let mine = try #require(reference[element.tag], "\(name) \(element.tag)")
+                #expect(mine.value == element.value, "\(name) \(element.tag)")
+            }
+        }
+    }
+
+    @Test func readsSequencesInBigEndian() throws {
+        let implicit = try DICOMReader.read(contentsOf: DICOMFixtures.url("rtplan.dcm")).dataset
+        let big = try DICOMReader.read(contentsOf: DICOMFixtures.url("rtplan_dcmtk_bigendian.dcm")).dataset
+        #expect(implicit.withoutEncodedVRs == big.withoutEncodedVRs)
+    }
+
+    @Test func keepsEncapsulatedFragmentsExactly() throws {
+        let file = try DICOMReader.read(contentsOf: DICOMFixtures.url("JPEG2000-embedded-sequence-delimiter.dcm"))
+        let pixels = try #require(file.dataset[.pixelData]?.encapsulatedPixelData)
+        #expect(pixels.fragments.count == 1)
+        // The fragment holds FFFE,E0DD bytes; the reader must follow item lengths, not scan for delimiters.
+        let fragment = try pixels.fragments[0].load()
+        #expect(fragment.count % 2 == 0)
+        let delimiter: [UInt8] = [0xFE, 0xFF, 0xDD, 0xE0]
+        #expect((0..<(fragment.count - 3)).contains { Array(fragment[$0..<($0 + 4)]) == delimiter })
+    }
+
+    @Test func readsUNWithUndefinedLengthAsImplicitSequence() throws {
+        let file = try DICOMReader.read(contentsOf: DICOMFixtures.url("UN_sequence.dcm"), options: .lenient)
+        let element = try #require(file.dataset.first)
+        #expect(element.vr == .SQ)
+        #expect(element.encodedVR == .UN)
+        #expect(file.dataset.deepCount == 7)
+    }
+
+    @Test func stopsBeforePixelData() throws {
+        let file = try DICOMReader.read(
+            contentsOf: DICOMFixtures.url("MR_small.dcm"), options: .init(stopBeforePixels: true))
+        #expect(file.stoppedBeforePixels)
+        #expect(file.dataset[.pixelData] == nil)
+        #expect(file.dataset.count == 71)  // pydicom's 73 less Pixel Data and the trailing (FFFC,FFFC) padding
+    }
+
+    @Test func defersLargeValuesAndLoadsThemOnAccess() throws {
+        let url = DICOMFixtures.url("MR_small_bigendian.dcm")
+        let loaded = try DICOMReader.read(contentsOf: url).dataset
+        let deferred = try DICOMReader.read(contentsOf: url, options: .init(deferThreshold: 1024)).dataset
+        let element = try #require(deferred[.pixelData])
+        guard case .deferred(let value) = element.value else {
+            Issue.record("pixel data was not deferred")
+            return
+        }
+        #expect(value.byteSwapUnit == 2)
+        #expect(try element.loadBytes() == loaded[.pixelData]?.bytes)
+    }
+
+    @Test func keepsOnlySpecificTags() throws {
+        let file = try DICOMReader.read(
+            contentsOf: DICOMFixtures.url("MR_small.dcm"), options: .init(specificTags: [.rows, .patientName]))
+        #expect(file.dataset.tags.filter { $0 != .specificCharacterSet } == [.patientName, .rows])
+    }
+
+    @Test func readsFromMemoryLikeFromFile() throws {
+        let fromFile = try DICOMReader.read(contentsOf: DICOMFixtures.url("rtplan.dcm"))
+        let fromBytes = try DICOMReader.read(bytes: DICOMFixtures.bytes("rtplan.dcm"))
+        let fromData = try DICOMReader.read(data: Data(contentsOf: DICOMFixtures.url("rtplan.dcm")))
+        #expect(fromFile == fromBytes)
+        #expect(fromFile == fromData)
+    }
+
+    @Test func inheritsSpecificCharacterSetIntoItems() throws {
+        var item = Dataset()
+        item.set(DataElement(tag: .patientName, vr: .PN, string: "Doe^John"))
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: .specificCharacterSet, vr: .CS, string: "ISO_IR 100"))
+        dataset.set(DataElement(tag: Tag(0x0008_1140), items: [item]))
+        let bytes = try DICOMWriter.encode(DICOMFile(dataset: dataset))
+        let read = try DICOMReader.read(bytes: bytes).dataset
+        #expect(read.characterSetTerms == ["ISO_IR 100"])
+        #expect(read[Tag(0x0008_1140)]?.items?.first?.characterSetTerms == ["ISO_IR 100"])
+    }
+
+    // MARK: Defects
+
+    @Test func strictRefusesAFileWithoutPreambleAndLenientGuessesBigEndian() throws {
+        let url = DICOMFixtures.url("ExplVR_BigEndNoMeta.dcm")
+        #expect {
+            try DICOMReader.read(contentsOf: url)
+        } throws: { error in
+            guard let error = error as? DICOMError else { return false }
+            return error.code == .notDICOM && error.description.contains(".lenient")
+                && error.description.contains("ExplVR_BigEndNoMeta.dcm")
+        }
+        let file = try DICOMReader.read(contentsOf: url, options: .lenient)
+        #expect(file.transferSyntax == .explicitVRBigEndian)
+        #expect(file.preamble == nil)
+        #expect(file.dataset.count == 24)
+        #expect(!file.warnings.isEmpty)
+    }
+
+    @Test func lenientReadsMetaWithoutGroupLengthOrTransferSyntax() throws {
+        #expect(throws: DICOMError.self) { try DICOMReader.read(contentsOf: DICOMFixtures.url("no_meta_group_length.dcm")) }
+        let noLength = try DICOMReader.read(contentsOf: DICOMFixtures.url("no_meta_group_length.dcm"), options: .lenient)
+        #expect(noLength.dataset.count == 3)
+        #expect(noLength.warnings.contains { $0.code == .groupLength })
+        let noSyntax = try DICOMReader.read(contentsOf: DICOMFixtures.url("meta_missing_tsyntax.dcm"), options: .lenient)
+        #expect(noSyntax.dataset.count == 2)
+        #expect(noSyntax.dataset.deepCount == 5)
+    }
+
+    @Test func readsInvalidValuesWithoutJudgingThem() throws {
+        // badVR.dcm holds values that break their VR's rules (IS "1A"); values are checked by their parsers, not here.
+        let file = try DICOMReader.read(contentsOf: DICOMFixtures.url("badVR.dcm"))
+        #expect(file.dataset.count == 45)
+        #expect(file.dataset.string(for: Tag(0x0028_0008)) == "1A")
+    }
+
+    @Test func lenientReadsAnElementWithInvalidVRBytesAsImplicit() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: .modality, vr: .CS, string: "MR"))
+        dataset.set(DataElement(tag: .rows, vr: .US, uint16s: [7]))
+        var bytes = try DICOMWriter.encode(DICOMFile(dataset: dataset))
+        // Re-encode (0028,0010) as implicit VR: tag, 32-bit length 2, value.
+        let explicitRows: [UInt8] = [0x28, 0x00, 0x10, 0x00, 0x55, 0x53, 0x02, 0x00, 0x07, 0x00]
+        let implicitRows: [UInt8] = [0x28, 0x00, 0x10, 0x00, 0x02, 0x00, 0x00, 0x00, 0x07, 0x00]
+        let range = try #require(bytes.firstRange(of: explicitRows))
+        bytes.replaceSubrange(range, with: implicitRows)
+        #expect {
+            try DICOMReader.read(bytes: bytes)
+        } throws: { ($0 as? DICOMError)?.code == .invalidVR && ($0 as? DICOMError)?.tag == .rows }
+        let file = try DICOMReader.read(bytes: bytes, options: .lenient)
+        #expect(file.warnings.contains { $0.code == .invalidVR && $0.tag == .rows })
+        let rows = try #require(file.dataset[.rows])
+        #expect(rows.uint16s == [7])
+        #expect(rows.encodedVR == nil)
+        #expect(rows.vr == .US)
+    }
+
+    @Test func lenientReadsOddLengthsAndNestedPrivateSequences() throws {
+        let url = DICOMFixtures.url("nested_priv_SQ.dcm")
+        #expect {
+            try DICOMReader.read(contentsOf: url)
+        } throws: { ($0 as? DICOMError)?.code == .oddLength }
+        let file = try DICOMReader.read(contentsOf: url, options: .lenient)
+        #expect(file.dataset.count == 2)
+        #expect(file.dataset.deepCount == 5)
+        #expect(file.warnings.allSatisfy { $0.code == .oddLength })
+    }
+
+    @Test func refusesTruncatedPixelDataWithTagAndOffset() throws {
+        #expect {
+            try DICOMReader.read(contentsOf: DICOMFixtures.url("MR_truncated.dcm"), options: .lenient)
+        } throws: { error in
+            guard let error = error as? DICOMError else { return false }
+            return error.code == .truncated && error.tag == .pixelData && error.offset != nil
+        }
+        let headers = try DICOMReader.read(
+            contentsOf: DICOMFixtures.url("MR_truncated.dcm"), options: .init(stopBeforePixels: true))
+        #expect(headers.dataset.count == 71)
+    }
+
+    @Test func explicitDataUnderAnImplicitSyntaxIsSwitchedInLenientMode() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: .modality, vr: .CS, string: "MR"))
+        dataset.set(DataElement(tag: .rows, vr: .US, uint16s: [7]))
+        var file = DICOMFile(dataset: dataset)
+        var bytes = try DICOMWriter.encode(file)
+        // Relabel as implicit VR without re-encoding.
+        file.transferSyntax = .implicitVRLittleEndian
+        let relabelled = try DICOMWriter.encode(file, options: .init(transferSyntax: .explicitVRLittleEndian))
+        #expect(relabelled == bytes)
+        let explicitUID = Array("1.2.840.10008.1.2.1\0".utf8)
+        let implicitUID = Array("1.2.840.10008.1.2\0\0\0".utf8)
+        let range = try #require(bytes.firstRange(of: explicitUID))
+        bytes.replaceSubrange(range, with: implicitUID)
+        #expect(throws: DICOMError.self) { try DICOMReader.read(bytes: bytes) }
+        let read = try DICOMReader.read(bytes: bytes, options: .lenient)
+        #expect(read.dataset[.rows]?.uint16s == [7])
+        #expect(read.warnings.contains { $0.code == .invalidVR })
+    }
+
+    @Test func errorsNeverContainValues() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: .patientName, vr: .PN, string: "Secret^Patient"))
+        var bytes = try DICOMWriter.encode(DICOMFile(dataset: dataset))
+        bytes.removeLast(4)
+        do {
+            _ = try DICOMReader.read(bytes: bytes)
+            Issue.record("truncated input was accepted")
+        } catch {
+            #expect(!error.description.contains("Secret"))
+            #expect(error.description.contains("(0010,0010)"))
+        }
+    }
+}
