@@ -28,7 +28,14 @@ FUZZ_MAX_LEN ?= 65536
 FUZZ_RSS_MB ?= 2048
 FUZZ_TIMEOUT ?= 10
 FUZZ_BIN := fuzz/.build/dicom-reader-fuzz
+# FUZZ_KEEP_GOING=1 keeps fuzzing after a crash (libFuzzer's -fork=1 with -ignore_crashes: one
+# child process at a time, each crash saved in fuzz/artifacts/), to collect several bugs in one run.
+FUZZ_KEEP_GOING ?=
+FUZZ_FLAGS ?= $(if $(FUZZ_KEEP_GOING),-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 export FUZZ_MAX_LEN
+# Swift's own crash backtracer reads memory ASan guards and hides the fatalError message; libFuzzer
+# and ASan report crashes themselves.
+export SWIFT_BACKTRACE = enable=no
 
 .PHONY: bench-corpus bench-build bench-headers fuzz-build fuzz-corpus fuzz-dicom fuzz-dicom-smoke
 
@@ -41,7 +48,11 @@ bench-build:
 bench-headers: bench-corpus bench-build
 	BENCH_BIN=$(BENCH_SCRATCH)/release/fedlake-bench bench/headers.sh $(BENCH_CORPUS)
 
-fuzz-build:
+# Rebuilt only when a DICOM source, the entry point or the build script changed.
+FUZZ_SOURCES := $(shell find Sources/DICOM fuzz/DICOMReaderFuzz -name '*.swift' 2>/dev/null)
+fuzz-build: $(FUZZ_BIN)
+
+$(FUZZ_BIN): $(FUZZ_SOURCES) fuzz/build.sh
 	fuzz/build.sh
 
 fuzz-corpus:
@@ -56,11 +67,11 @@ fuzz-dicom: fuzz-build fuzz-corpus
 	@echo "fuzzing for $(FUZZ_SECONDS) s; log: fuzz/artifacts/last-run.log"
 	@status=0; $(FUZZ_BIN) fuzz/corpus -dict=fuzz/dicom.dict -max_total_time=$(FUZZ_SECONDS) \
 	    -rss_limit_mb=$(FUZZ_RSS_MB) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \
-	    -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ \
+	    -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ $(FUZZ_FLAGS) \
 	    > fuzz/artifacts/last-run.log 2>&1 || status=$$?; \
 	grep -v -e ' NEW ' -e ' REDUCE ' -e ' pulse ' fuzz/artifacts/last-run.log | tail -n 40; \
-	grep -o 'stat::number_of_executed_units: *[0-9]*' fuzz/artifacts/last-run.log | tail -n 1 \
-	    | sed 's/.*: */executed inputs: /'; \
+	{ grep -o 'stat::number_of_executed_units: *[0-9]*' fuzz/artifacts/last-run.log \
+	    || grep -o '^#[0-9]*' fuzz/artifacts/last-run.log; } | tail -n 1 | sed 's/.*[:#] */executed inputs: /'; \
 	ls fuzz/artifacts | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || echo "no crash artifacts"; \
 	exit $$status
 

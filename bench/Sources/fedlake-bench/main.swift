@@ -11,6 +11,10 @@
 import DICOM
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Exit codes follow the FedLake command-line contract: 0 success, 1 run-time failure, 2 usage.
 enum Exit {
     static let failure: Int32 = 1
@@ -31,21 +35,38 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 /// Regular files under `root`, in sorted order, hidden files and folders skipped.
+///
+/// A plain `readdir` walk: Foundation's enumerator with resource values spent a third of the run
+/// building URLs and stat'ing files, which neither peer pays for.
 func files(under root: String) -> [String] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
-        fail("no such file or folder: \(root)", code: Exit.failure)
-    }
-    guard isDirectory.boolValue else { return [root] }
     var result: [String] = []
-    let url = URL(fileURLWithPath: root, isDirectory: true)
-    guard
-        let walker = FileManager.default.enumerator(
-            at: url, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
-    else { fail("cannot list folder \(root)", code: Exit.failure) }
-    for case let item as URL in walker {
-        if (try? item.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            result.append(item.path)
+    var pending = [root]
+    while let folder = pending.popLast() {
+        guard let handle = opendir(folder) else {
+            if access(folder, R_OK) == 0 {
+                result.append(folder)  // a file named on the command line
+                continue
+            }
+            fail("cannot open \(folder)", code: Exit.failure)
+        }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(".") { continue }
+            let path = folder + "/" + name
+            var kind = Int(entry.pointee.d_type)
+            if kind == Int(DT_UNKNOWN) {  // some file systems do not fill d_type
+                var info = stat()
+                guard stat(path, &info) == 0 else { continue }
+                kind = (info.st_mode & S_IFMT) == S_IFDIR ? Int(DT_DIR) : Int(DT_REG)
+            }
+            if kind == Int(DT_DIR) {
+                pending.append(path)
+            } else if kind == Int(DT_REG) {
+                result.append(path)
+            }
         }
     }
     return result.sorted()
@@ -85,7 +106,7 @@ func headers(_ arguments: ArraySlice<String>) {
     for root in roots {
         for path in files(under: root) {
             do {
-                let file = try DICOMReader.read(contentsOf: URL(fileURLWithPath: path), options: options)
+                let file = try DICOMReader.read(path: path, options: options)
                 fileCount += 1
                 elementCount += file.dataset.count
             } catch {
