@@ -65,7 +65,8 @@ fuzz-corpus:
 fuzz-dicom: fuzz-build fuzz-corpus
 	@mkdir -p fuzz/artifacts
 	@echo "fuzzing for $(FUZZ_SECONDS) s; log: fuzz/artifacts/last-run.log"
-	@status=0; $(FUZZ_BIN) fuzz/corpus -dict=fuzz/dicom.dict -max_total_time=$(FUZZ_SECONDS) \
+	@before=$$(ls fuzz/artifacts | grep -cE '^(crash|leak|timeout|oom)-'); \
+	status=0; $(FUZZ_BIN) fuzz/corpus -dict=fuzz/dicom.dict -max_total_time=$(FUZZ_SECONDS) \
 	    -rss_limit_mb=$(FUZZ_RSS_MB) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \
 	    -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ $(FUZZ_FLAGS) \
 	    > fuzz/artifacts/last-run.log 2>&1 || status=$$?; \
@@ -73,6 +74,8 @@ fuzz-dicom: fuzz-build fuzz-corpus
 	{ grep -o 'stat::number_of_executed_units: *[0-9]*' fuzz/artifacts/last-run.log \
 	    || grep -o '^#[0-9]*' fuzz/artifacts/last-run.log; } | tail -n 1 | sed 's/.*[:#] */executed inputs: /'; \
 	ls fuzz/artifacts | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || echo "no crash artifacts"; \
+	after=$$(ls fuzz/artifacts | grep -cE '^(crash|leak|timeout|oom)-'); \
+	if [ "$$after" -gt "$$before" ]; then echo "new crash artifacts: $$((after - before))"; status=1; fi; \
 	exit $$status
 
 # A target-specific value reaches the prerequisite's recipe: fuzz-dicom runs for 60 s.
