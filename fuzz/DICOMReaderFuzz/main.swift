@@ -23,7 +23,7 @@ private func comparableTags(_ dataset: Dataset) -> [Tag] {
 private func roundTrip(_ file: DICOMFile, mode: DICOMReader.Options.Mode, label: String) {
     let written: [UInt8]
     do {
-        written = try DICOMWriter.write(file)
+        written = try DICOMWriter.encode(file)
     } catch {
         if mode == .strict { fatalError("\(label): strict read succeeded but writing failed: \(error)") }
         return
@@ -44,7 +44,7 @@ private func roundTrip(_ file: DICOMFile, mode: DICOMReader.Options.Mode, label:
     }
     let rewritten: [UInt8]
     do {
-        rewritten = try DICOMWriter.write(reread)
+        rewritten = try DICOMWriter.encode(reread)
     } catch {
         fatalError("\(label): writing a re-read file failed: \(error)")
     }
