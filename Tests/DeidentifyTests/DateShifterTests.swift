@@ -1,5 +1,6 @@
 import Crypto
 import DICOM
+import Synthesis
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 import Crypto
+import Synthesis
 import Testing
 import TestSupport
 

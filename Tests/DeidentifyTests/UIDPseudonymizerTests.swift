@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synthesis
 import Testing
 import TestSupport
 
