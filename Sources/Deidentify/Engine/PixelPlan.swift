@@ -87,8 +87,8 @@ enum PixelPlan: Sendable {
     private static func compressed(_ what: String, rule: PixelCleaningRule) -> QuarantineReason {
         QuarantineReason(
             .compressedPixelDataNeedsCleaning,
-            "\(what) matches pixel cleaning rule '\(rule.name)', but its pixel data is compressed pixel data that "
-                + "needs cleaning; no decoder exists yet")
+            "\(what) matches pixel cleaning rule '\(rule.name)', but compressed pixel data needs cleaning; "
+                + "no decoder exists yet")
     }
 
     /// "a US instance (SOP Class 1.2.840.10008.5.1.4.1.1.6.1, 480x640, Burned In Annotation absent)": only
