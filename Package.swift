@@ -20,7 +20,7 @@ let package = Package(
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Synthesis"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
     ],
