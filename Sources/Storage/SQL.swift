@@ -72,6 +72,12 @@ public struct SQL: Sendable, Hashable, CustomStringConvertible, ExpressibleByStr
             arguments.append(value.databaseValue)
         }
 
+        /// Appends `?` and binds `value` to it, or `NULL` when it is `nil`.
+        public mutating func appendInterpolation<T: DatabaseValueConvertible>(_ value: T?) {
+            text += "?"
+            arguments.append(value.databaseValue)
+        }
+
         /// Appends a quoted identifier (a table or column name from a closed set).
         public mutating func appendInterpolation(_ identifier: SQLIdentifier) {
             text += identifier.quoted
