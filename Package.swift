@@ -15,6 +15,7 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["CZlib"]),
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
+        .target(name: "Storage", dependencies: ["CSQLite"]),
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
@@ -27,6 +28,7 @@ let package = Package(
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
