@@ -29,7 +29,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
