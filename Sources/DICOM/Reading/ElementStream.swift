@@ -87,15 +87,8 @@ struct ElementStream {
     func implicitVR(for tag: Tag) -> VR {
         // Private Creator elements are LO (PS3.5 §7.8.1), whatever their group.
         if tag.isPrivateCreator { return .LO }
-        guard let entry = DataDictionary.entry(for: tag) else { return .UN }
-        let vrs = entry.vrs
-        if vrs.count > 1 {
-            // "OB or OW" (Pixel Data, overlays): implicit VR encodes OW (PS3.5 §A.1 Note, §8.1.2).
-            if vrs.contains(.OW) { return .OW }
-            // "US or SS" depends on Pixel Representation (0028,0103) (PS3.3 C.7.6.3.1).
-            if vrs.contains(.SS) { return pixelRepresentation == 1 ? .SS : .US }
-        }
-        return entry.vr
+        // "OB or OW" is OW, "US or SS" follows Pixel Representation (see `DictionaryVR`).
+        return DataDictionary.vrFacts(for: tag)?.implicitVR(pixelRepresentation: pixelRepresentation) ?? .UN
     }
 
     /// Reads the header at `position` without moving; `limit` is where the enclosing value ends.
@@ -270,7 +263,7 @@ struct ElementStream {
                         tag: tag, end: valueStart + length, limit: valueStart + length, depth: depth + 1, terms: terms)
                     position = valueStart + length
                     element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), encodedVR: header.encodedVR)
-                } else if header.vr == .UN, DataDictionary.entry(for: tag)?.vr == .SQ,
+                } else if header.vr == .UN, DataDictionary.vr(for: tag) == .SQ,
                     let items = attemptUNSequence(tag: tag, start: valueStart, length: length, depth: depth + 1, terms: terms)
                 {
                     element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), encodedVR: header.encodedVR)
