@@ -291,7 +291,7 @@ struct ElementStream {
                 pixelRepresentation = value
             }
             if sorted { lastInOrderTag = tag }
-            elements.append(element)
+            elements.append(consume element)
         }
         if context == .undefinedLengthItem {
             throw error(
