@@ -77,6 +77,9 @@ extension DataDictionary {
         return index
     }()
 
+    private static let groupLengthVR = DictionaryVR(vrs: [.UL])
+    private static let privateCreatorVR = DictionaryVR(vrs: [.LO])
+
     /// Eight hex digits at `start`, or `nil`.
     private static func hexValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt32? {
         var value: UInt32 = 0
@@ -107,8 +110,8 @@ extension DataDictionary {
             if midTag == raw { return index.vrs[mid] }
             if midTag < raw { low = mid + 1 } else { high = mid }
         }
-        if tag.isGroupLength { return DictionaryVR(vrs: [.UL]) }
-        if tag.isPrivateCreator { return DictionaryVR(vrs: [.LO]) }
+        if tag.isGroupLength { return groupLengthVR }
+        if tag.isPrivateCreator { return privateCreatorVR }
         if tag.isPrivate { return nil }
         for row in index.repeating where raw & row.mask == row.value { return row.vr }
         return nil
