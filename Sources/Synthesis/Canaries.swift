@@ -52,9 +52,6 @@ final class Planter {
     var characterSet = SpecificCharacterSet.default
     /// The (0008,0005) value of the file being written, terms joined by `\`, or `nil` for the default repertoire.
     var characterSetName: String?
-    /// Whether values recorded now come from a canary sweep.
-    var plantingCanaries = false
-
     private var tokenCounter = 0
     private var momentCounter = 0
     private var ageCounter = 0
@@ -67,19 +64,21 @@ final class Planter {
     /// Records a value planted in a DICOM file (or, with `attribute` "document", in a document).
     func record(
         _ value: String, kind: Manifest.Kind, attribute: String, path: String, detectable: Bool = true,
-        characterSet: String? = nil
+        characterSet: String? = nil, canary: Bool = false
     ) {
         records.append(
             Manifest.Planted(
                 value: value, kind: kind, attribute: attribute, path: path, file: file,
-                characterSet: characterSet, detectable: detectable, canary: plantingCanaries))
+                characterSet: characterSet, detectable: detectable, canary: canary))
     }
 
     /// Records a value planted in a DICOM element at `path`.
-    func record(_ value: String, kind: Manifest.Kind, tag: Tag, path: String, detectable: Bool = true) {
+    func record(
+        _ value: String, kind: Manifest.Kind, tag: Tag, path: String, detectable: Bool = true, canary: Bool = false
+    ) {
         record(
             value, kind: kind, attribute: tag.description, path: path, detectable: detectable,
-            characterSet: characterSetName)
+            characterSet: characterSetName, canary: canary)
     }
 
     // MARK: Values
@@ -160,7 +159,7 @@ final class Planter {
             throws(SynthesisError) -> DataElement
         {
             let element = DataElement(tag: tag, vr: vr, bytes: try encode(value, vr: vr, tag: tag))
-            record(recorded, kind: kind, tag: tag, path: path, detectable: detectable)
+            record(recorded, kind: kind, tag: tag, path: path, detectable: detectable, canary: true)
             return element
         }
         switch vr {
@@ -203,16 +202,16 @@ final class Planter {
         case .US, .SS:
             numberCounter += 1
             let value = UInt16(truncatingIfNeeded: 7_000 + numberCounter)
-            record(String(value), kind: .number, tag: tag, path: path, detectable: false)
+            record(String(value), kind: .number, tag: tag, path: path, detectable: false, canary: true)
             return DataElement(tag: tag, vr: vr, uint16s: [value])
         case .UL, .SL:
             numberCounter += 1
             let value = UInt32(truncatingIfNeeded: 70_000 + numberCounter)
-            record(String(value), kind: .number, tag: tag, path: path, detectable: false)
+            record(String(value), kind: .number, tag: tag, path: path, detectable: false, canary: true)
             return DataElement(tag: tag, vr: vr, uint32s: [value])
         case .OB, .OW, .UN, .OD, .OF, .OL, .OV:
             let value = token()
-            record(value, kind: .binary, tag: tag, path: path)
+            record(value, kind: .binary, tag: tag, path: path, canary: true)
             var bytes = Array(value.utf8)
             while bytes.count % 8 != 0 { bytes.append(0x20) }
             return DataElement(tag: tag, vr: vr, bytes: bytes)
@@ -221,7 +220,7 @@ final class Planter {
             let inner = Tag(0x0010_0010)
             let value = token()
             let element = DataElement(tag: inner, vr: .PN, bytes: try encode(value + "^SQ", vr: .PN, tag: inner))
-            record(value, kind: .name, tag: tag, path: path + "[0]." + inner.description)
+            record(value, kind: .name, tag: tag, path: path + "[0]." + inner.description, canary: true)
             return DataElement(tag: tag, items: [Dataset([element])])
         default:
             return nil

@@ -1,3 +1,5 @@
+import DICOM
+
 /// A made-up patient: names in several scripts, identifiers, dates, contact details and studies.
 ///
 /// Everything is drawn from a seeded generator and from syllable tables, so it looks plausible and belongs to
@@ -93,11 +95,23 @@ struct SyntheticIdentity {
         "ka", "ki", "ku", "ke", "ko", "sa", "shi", "su", "ta", "to", "na", "ni", "ha", "hi", "ma", "mi", "ya",
         "yo", "ra", "ri", "wa",
     ]
-    private static let kanjiFamily = Array("山田中川高木林森石松井村本藤原野小大佐伊")
-    private static let kanjiGiven = Array("太郎花子一美恵健翔真由香雄和明智")
+    private static let kanjiFamily = safe(Array("山田中川高木林森石松井村本藤原野小大佐伊"), in: "ISO 2022 IR 87")
+    private static let kanjiGiven = safe(Array("太郎花子一美恵健翔真由香雄和明智"), in: "ISO 2022 IR 87")
     private static let cyrillicSyllables = ["ко", "ла", "ми", "ре", "со", "ва", "ни", "до", "бе", "жу", "ры", "ше"]
-    private static let chineseFamily = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙"]
-    private static let chineseGiven = Array("小红明华伟芳丽强军静敏杰磊洋艳勇")
+    private static let chineseFamily = ["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙"].filter {
+        safe(Array($0), in: "GB18030").count == 2
+    }
+    private static let chineseGiven = safe(Array("小红明华伟芳丽强军静敏杰磊洋艳勇"), in: "GB18030")
+
+    /// The characters whose encoding in `term` has no byte that a reader could take for a delimiter (`\`,
+    /// `^`, `=`): JIS X 0208 and GB18030 use 0x5C and 0x5E inside two-byte characters, which naive readers split.
+    private static func safe(_ characters: [Character], in term: String) -> [Character] {
+        let characterSet = SpecificCharacterSet(terms: term == "GB18030" ? [term] : ["ISO 2022 IR 6", term])
+        return characters.filter { character in
+            guard let bytes = characterSet.encode(String(character), vr: .LO) else { return false }
+            return !bytes.contains { $0 == 0x5C || $0 == 0x5E || $0 == 0x3D }
+        }
+    }
     private static let streetKinds = ["Street", "Avenue", "Lane", "Road", "Way"]
     private static let cityEndings = ["bourg", "ville", "stadt", "haven", "field"]
     private static let months = [
