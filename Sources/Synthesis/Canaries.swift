@@ -38,9 +38,10 @@ struct CanaryTarget {
 /// Makes values and elements, and records every planted value for the manifest.
 ///
 /// Canary tokens are `CANARY-` and five base-32 letters of a corpus-wide counter (`CANARY_` for CS, whose
-/// repertoire has no hyphen, PS3.5 §6.2): fixed width, so no token contains another. Dates, times and date-times
-/// share one counter, so no canary date occurs inside a canary date-time. Canary dates lie in 1900-1909 and
-/// always contain a 0, a digit that no generated UID or identifier uses.
+/// repertoire has no hyphen, PS3.5 §6.2): fixed width, so no token contains another. Dates and date-times share
+/// one counter, so no canary date occurs inside a canary date-time; canary dates are 401 days apart from the year
+/// 1000 on (so shifting one by up to a year never gives another, and the sweep stays before 1900); date-time
+/// fractions start at 500000, above every canary time's.
 ///
 /// Confined to the one task that writes a corpus.
 final class Planter {
@@ -53,7 +54,8 @@ final class Planter {
     /// The (0008,0005) value of the file being written, terms joined by `\`, or `nil` for the default repertoire.
     var characterSetName: String?
     private var tokenCounter = 0
-    private var momentCounter = 0
+    private var dateCounter = 0
+    private var timeCounter = 0
     private var ageCounter = 0
     private var numberCounter = 0
 
@@ -97,42 +99,33 @@ final class Planter {
         return (code ? "CANARY_" : "CANARY-") + String(letters.reversed())
     }
 
-    /// A new date, time and date-time number.
-    private func nextMoment() -> Int {
-        momentCounter += 1
-        return momentCounter
-    }
+    /// Days between consecutive canary dates: more than the default date shift of up to a year (DateShifter), so
+    /// a shifted canary date never equals another canary date.
+    static let canaryDateSpacing = 401
 
-    /// A valid DA for day `index` counted from 1900-01-01.
+    /// The `index`th canary date: 1000-01-01 plus `index` × ``canaryDateSpacing`` days, a valid DA (PS3.5 §6.2)
+    /// centuries before any identity date.
     static func canaryDate(_ index: Int) -> String {
-        var remaining = index
-        var year = 1900
-        while true {
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-            let length = leap ? 366 : 365
-            if remaining < length { break }
-            remaining -= length
-            year += 1
-        }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        var month = 0
-        while remaining >= lengths[month] {
-            remaining -= lengths[month]
-            month += 1
-        }
-        return SyntheticIdentity.date(year: year, month: month + 1, day: remaining + 1)
+        let start = DICOMDate(year: 1000, month: 1, day: 1)?.daysSinceEpoch ?? 0
+        return DICOMDate(daysSinceEpoch: start + index * canaryDateSpacing)?.description ?? "10000101"
     }
 
-    func canaryDate() -> String { Self.canaryDate(nextMoment()) }
+    /// A new canary date (DA).
+    func canaryDate() -> String {
+        dateCounter += 1
+        return Self.canaryDate(dateCounter)
+    }
 
-    /// A valid TM with a unique fraction: `101500.nnnnnn`.
-    func canaryTime() -> String { "101500." + SyntheticIdentity.pad(nextMoment(), 6) }
+    /// A valid TM with a unique fraction: `101500.nnnnnn`, `nnnnnn` below 500000.
+    func canaryTime() -> String {
+        timeCounter += 1
+        return "101500." + SyntheticIdentity.pad(timeCounter, 6)
+    }
 
-    /// A valid DT: a canary date and a canary time from the same (unique) number.
+    /// A valid DT: a new canary date, and a time whose fraction (500000 and up) no canary time has.
     func canaryDateTime() -> String {
-        let moment = nextMoment()
-        return Self.canaryDate(moment) + "101500." + SyntheticIdentity.pad(moment, 6)
+        dateCounter += 1
+        return Self.canaryDate(dateCounter) + "101500." + SyntheticIdentity.pad(500_000 + dateCounter, 6)
     }
 
     func uid() -> String { SyntheticIdentity.uid(&random) }
@@ -186,7 +179,8 @@ final class Planter {
             return try text(value, value, .uid)
         case .AS:
             ageCounter += 1
-            let value = "0" + SyntheticIdentity.pad(10 + ageCounter % 80, 2) + "Y"
+            // Over 89 (100-199 years), so identifying under every option (PS3.15 §E.3.5; HIPAA Safe Harbor).
+            let value = "1" + SyntheticIdentity.pad(ageCounter % 100, 2) + "Y"
             return try text(value, value, .age)
         case .UR:
             let value = token()

@@ -8,6 +8,17 @@ public import Foundation
 /// character set it was encoded there. Arrays are in a fixed order (patients, files and planted values in the
 /// order they were made), so the same seed gives the same bytes.
 ///
+/// Reading the records in a leak test:
+/// - Whether a value surviving is a leak depends on the profile options: Retain Patient Characteristics keeps
+///   Patient's Sex, Ethnic Group and the like (K in PS3.15 Table E.1-1). ``Planted/attribute`` names the
+///   attribute, so a test can skip those its options keep.
+/// - Dates (`date`, `datetime`) change under date shifting; check that the original is absent from the output
+///   of its own ``Planted/file``. Across files a shifted identity date may equal another patient's original
+///   one; canary dates are 401 days apart, so a shift of up to a year never turns one into another. Times
+///   (`time`) keep their value when dates move by whole days.
+/// - Eight-digit dates may occur by chance inside digits of a replacement UID; match them with non-digit
+///   boundaries.
+///
 /// ```swift
 /// let manifest = try SyntheticCorpus(seed: 1, patients: 2).write(to: folder)
 /// for value in manifest.planted where value.detectable { … }
@@ -96,7 +107,7 @@ public struct Manifest: Codable, Sendable, Hashable {
         public var accessionNumber: String
         /// Study Date (0008,0020), `YYYYMMDD`.
         public var studyDate: String
-        /// The modality of its series (`CT`, `MR`, `CR`, `US`, `SR`).
+        /// The modality of its series (`CT`, `MR`, `CR`, `US`, `NM`, `SR`).
         public var modality: String
     }
 
@@ -108,7 +119,7 @@ public struct Manifest: Codable, Sendable, Hashable {
         public var kind: String
         /// For DICOM files, the SOP Class UID.
         public var sopClassUID: String?
-        /// For DICOM files, the modality (`CT`, … ; `OT` for the canary carriers).
+        /// For DICOM files, the modality (`CT`, `MR`, `CR`, `US`, `NM`, `SR`; the canary carriers are `CT`).
         public var modality: String?
         /// For DICOM files, the Specific Character Set (0008,0005) value, terms joined by `\`.
         public var characterSet: String?

@@ -11,6 +11,8 @@ public import Foundation
 /// - `cr-1.dcm`: CR, ISO_IR 144 (Cyrillic), Burned In Annotation YES.
 /// - `us-1.dcm`: US, single frame, ISO_IR 100, Burned In Annotation YES.
 /// - `us-2.dcm`: US multi-frame (Number of Frames 4), GB18030, Burned In Annotation absent.
+/// - `nm-1.dcm`: NM multi-frame (Number of Frames 4), ISO_IR 100, Burned In Annotation NO: a multi-frame
+///   instance that a pixel-risk policy lets through.
 /// - `sr-1.dcm`: Basic Text SR, `ISO 2022 IR 6\ISO 2022 IR 87` (kanji name), with TEXT, PNAME, DATE and UIDREF
 ///   content items.
 /// - `report.txt`, `studies.csv`, `patient.fhir.json` (Patient), `bundle.fhir.json` (Bundle with Patient,
@@ -24,6 +26,8 @@ public import Foundation
 /// unique canary at the top level (`top-level.dcm`, file meta rows in its file meta group), and nested at depth
 /// 1, 3 and 8 (`depth-1.dcm`, …) in two chains: Content Sequence (0040,A730) items, and Referenced Series
 /// Sequence (0008,1115) items (an attribute Table E.1-1 does not list, so a de-identifier must look inside).
+/// The carriers are CT instances with Burned In Annotation NO, so a pixel-risk policy does not hold them back;
+/// the CR and US instances (YES, or high-risk and absent) are meant to be quarantined or pixel-cleaned.
 ///
 /// ```swift
 /// let manifest = try SyntheticCorpus(seed: 1, patients: 5).write(to: folder)

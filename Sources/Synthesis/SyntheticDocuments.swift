@@ -47,7 +47,8 @@ extension CorpusWriter {
         report.line("")
         report.line(
             "Patient: \(name.given) \(name.family), born \(birth), \(identity.age) years old",
-            [(name.given, .name), (name.family, .name), (birth, .date)] + (identity.age > 89 ? [("\(identity.age) years", .age)] : []))
+            [(name.given, .name), (name.family, .name), (birth, .date)]
+                + (identity.age > 89 ? [("\(identity.age) years", .age)] : []))
         report.line(
             "MRN: \(identity.mrn)    SSN: \(identity.ssn)    Accession: \(ct.accessionNumber)",
             [(identity.mrn, .mrn), (identity.ssn, .ssn), (ct.accessionNumber, .accession)])
@@ -176,7 +177,9 @@ extension CorpusWriter {
                 (
                     "telecom",
                     .array([
-                        .object([("system", .string("phone")), ("value", .string(identity.phone)), ("use", .string("home"))]),
+                        .object([
+                            ("system", .string("phone")), ("value", .string(identity.phone)), ("use", .string("home")),
+                        ]),
                         .object([("system", .string("fax")), ("value", .string(identity.fax))]),
                         .object([("system", .string("email")), ("value", .string(identity.email))]),
                     ])
@@ -238,7 +241,8 @@ extension CorpusWriter {
             (
                 "valueQuantity",
                 .object([
-                    ("value", .integer(weight)), ("unit", .string("kg")), ("system", .string("http://unitsofmeasure.org")),
+                    ("value", .integer(weight)), ("unit", .string("kg")),
+                    ("system", .string("http://unitsofmeasure.org")),
                     ("code", .string("kg")),
                 ])
             ),
@@ -265,7 +269,12 @@ extension CorpusWriter {
             ("text", .object([("status", .string("generated")), ("div", .string(narrative))])),
             (
                 "identifier",
-                .array([.object([("system", .string("https://hospital.example.org/accession")), ("value", .string(ct.accessionNumber))])])
+                .array([
+                    .object([
+                        ("system", .string("https://hospital.example.org/accession")),
+                        ("value", .string(ct.accessionNumber)),
+                    ])
+                ])
             ),
             ("status", .string("final")),
             ("code", .object([("text", .string("CT THORAX"))])),

@@ -3,8 +3,8 @@ import DICOM
 /// A made-up patient: names in several scripts, identifiers, dates, contact details and studies.
 ///
 /// Everything is drawn from a seeded generator and from syllable tables, so it looks plausible and belongs to
-/// no one. Numbers use the digits 1-9 only: canary dates (1900-1909) always contain a 0, so no identifier or
-/// UID can contain one of them by chance.
+/// no one. Numbers and UIDs use the digits 1-9 only, so they cannot contain by chance a date or time with a 0
+/// (most canary dates and every canary time have one).
 struct SyntheticIdentity {
     /// A name in Latin letters: display form with diacritics, and an ASCII twin for e-mail addresses.
     struct LatinName {
@@ -63,7 +63,7 @@ struct SyntheticIdentity {
         studies.first { $0.modality == modality } ?? studies[0]
     }
 
-    static let modalities = ["CT", "MR", "CR", "US", "SR"]
+    static let modalities = ["CT", "MR", "CR", "US", "NM", "SR"]
 
     var manifestEntry: Manifest.Patient {
         Manifest.Patient(
@@ -158,7 +158,8 @@ struct SyntheticIdentity {
         for modality in Self.modalities {
             let year = random.int(in: 2021...2025)
             let date = Self.date(year: year, month: random.int(in: 1...12), day: random.int(in: 1...28))
-            let time = Self.pad(random.int(in: 7...18), 2) + Self.pad(random.int(in: 0...59), 2)
+            let time =
+                Self.pad(random.int(in: 7...18), 2) + Self.pad(random.int(in: 0...59), 2)
                 + Self.pad(random.int(in: 0...59), 2)
             studies.append(
                 Study(
@@ -250,7 +251,8 @@ struct SyntheticIdentity {
     /// The forms a date takes in free text: `2023-04-05`, `05/04/2023`, `April 5, 2023`, `5 Apr 2023`.
     static func textForms(of date: String) -> [String] {
         let characters = Array(date)
-        guard characters.count == 8, let month = Int(String(characters[4...5])), let day = Int(String(characters[6...7])),
+        guard characters.count == 8, let month = Int(String(characters[4...5])),
+            let day = Int(String(characters[6...7])),
             (1...12).contains(month)
         else { return [date] }
         let year = String(characters[0...3])

@@ -10,8 +10,8 @@ extension CorpusWriter {
     static let crImageStorage = "1.2.840.10008.5.1.4.1.1.1"
     static let usImageStorage = "1.2.840.10008.5.1.4.1.1.6.1"
     static let usMultiFrameImageStorage = "1.2.840.10008.5.1.4.1.1.3.1"
+    static let nmImageStorage = "1.2.840.10008.5.1.4.1.1.20"
     static let basicTextSRStorage = "1.2.840.10008.5.1.4.1.1.88.11"
-    static let secondaryCaptureImageStorage = "1.2.840.10008.5.1.4.1.1.7"
 
     /// The private creator of the canary blocks (PS3.5 §7.8.1).
     static let canaryCreator = "CANARY CREATOR"
@@ -35,6 +35,8 @@ extension CorpusWriter {
         var otherNames: NameValue?
         var burnedInAnnotation: String?
         var frames = 1
+        /// For multi-frame instances, the attribute Frame Increment Pointer (0028,0009) names, and its value.
+        var frameIncrement: (tag: UInt32, vr: VR, value: String)?
         var bitsAllocated = 16
         var instanceNumber = 1
         var safePrivateBlock = false
@@ -97,10 +99,19 @@ extension CorpusWriter {
                 terms: ["GB18030"], description: "US ABDOMEN CINE", name: chinese, otherNames: latin, frames: 4,
                 bitsAllocated: 8, instanceNumber: 2),
             identity: identity, study: identity.study("US"), series: usSeries)
+        // A multi-frame instance that is not high risk for burned-in text, so de-identification passes it.
+        try writeImage(
+            ImageSpec(
+                file: "\(folder)/nm-1.dcm", modality: "NM", sopClassUID: Self.nmImageStorage, terms: ["ISO_IR 100"],
+                description: "NM BONE SCAN", name: latin, burnedInAnnotation: "NO", frames: 4,
+                frameIncrement: (0x0054_0080, .US, "1\\2\\3\\4")),
+            identity: identity, study: identity.study("NM"), series: newSeries("NM"))
         try writeReport(of: identity)
     }
 
-    private func writeImage(_ spec: ImageSpec, identity: SyntheticIdentity, study: SyntheticIdentity.Study, series: Series)
+    private func writeImage(
+        _ spec: ImageSpec, identity: SyntheticIdentity, study: SyntheticIdentity.Study, series: Series
+    )
         throws
     {
         beginDICOM(spec.file, sopClassUID: spec.sopClassUID, modality: spec.modality, characterSet: spec.terms)
@@ -112,7 +123,9 @@ extension CorpusWriter {
             name: spec.name, otherNames: spec.otherNames, instanceNumber: spec.instanceNumber)
         try builder.add(0x0008_0008, .CS, "ORIGINAL\\PRIMARY")
         try builder.plant(0x0020_0052, .UI, series.frameOfReferenceUID, .uid)
-        try addPixels(&builder, size: 32, frames: spec.frames, bitsAllocated: spec.bitsAllocated, seed: spec.instanceNumber)
+        try addPixels(
+            &builder, size: 32, frames: spec.frames, bitsAllocated: spec.bitsAllocated, seed: spec.instanceNumber,
+            frameIncrement: spec.frameIncrement)
         if let burnedIn = spec.burnedInAnnotation { try builder.add(0x0028_0301, .CS, burnedIn) }
         try addPrivateBlocks(&builder, safeBlock: spec.safePrivateBlock)
         try writeDICOM(builder.dataset, sopClassUID: spec.sopClassUID, sopInstanceUID: sopInstanceUID)
@@ -134,6 +147,7 @@ extension CorpusWriter {
         try builder.plant(0x0008_0050, .SH, study.accessionNumber, .accession)
         try builder.add(0x0008_0060, .CS, modality)
         try builder.add(0x0008_0070, .LO, "Synthetic Scanners Inc.")
+        try builder.add(0x0008_1090, .LO, "SYNTH-\(modality) 1")
         try builder.plant(0x0008_0080, .LO, "Hôpital Synthétique", .institution)
         let physician = identity.physician
         let physicianName = builder.planter.canEncode(physician.dicom, vr: .PN) ? physician : asciiTwin(physician)
@@ -150,7 +164,9 @@ extension CorpusWriter {
         if let otherNames {
             try builder.plant(0x0010_1001, .PN, otherNames.dicom, otherNames.components.map { ($0, .name) })
         }
-        try builder.plant(0x0010_1010, .AS, SyntheticIdentity.pad(identity.age, 3) + "Y", .age)
+        // Ages up to 89 are not identifying (HIPAA Safe Harbor) and Retain Patient Characteristics keeps them.
+        try builder.plant(
+            0x0010_1010, .AS, SyntheticIdentity.pad(identity.age, 3) + "Y", .age, detectable: identity.age > 89)
         try builder.plant(
             0x0010_1040, .LO, "\(identity.street), \(identity.city) \(identity.zip)",
             [(identity.street, .address), (identity.city, .address)])
@@ -175,15 +191,22 @@ extension CorpusWriter {
     }
 
     /// Image Pixel module (PS3.3 §C.7.6.3): `size`×`size` MONOCHROME2 pixels of a simple pattern.
-    private func addPixels(_ builder: inout DatasetBuilder, size: Int, frames: Int, bitsAllocated: Int, seed: Int)
-        throws
-    {
+    private func addPixels(
+        _ builder: inout DatasetBuilder, size: Int, frames: Int, bitsAllocated: Int, seed: Int,
+        frameIncrement: (tag: UInt32, vr: VR, value: String)? = nil
+    ) throws {
         builder.add(0x0028_0002, .US, uint16: 1)
         try builder.add(0x0028_0004, .CS, "MONOCHROME2")
         if frames > 1 {
             try builder.add(0x0028_0008, .IS, String(frames))
-            builder.add(DataElement(tag: Tag(0x0028_0009), tags: [Tag(0x0018_1063)]))
-            try builder.add(0x0018_1063, .DS, "33.3")
+            let increment = frameIncrement ?? (0x0018_1063, .DS, "33.3")
+            builder.add(DataElement(tag: Tag(0x0028_0009), tags: [Tag(increment.tag)]))
+            if increment.vr == .US {
+                let values = increment.value.split(separator: "\\").compactMap { UInt16($0) }
+                builder.add(DataElement(tag: Tag(increment.tag), vr: .US, uint16s: values))
+            } else {
+                try builder.add(increment.tag, increment.vr, increment.value)
+            }
         }
         builder.add(0x0028_0010, .US, uint16: UInt16(size))
         builder.add(0x0028_0011, .US, uint16: UInt16(size))
@@ -218,7 +241,9 @@ extension CorpusWriter {
         try builder.plantCanary(Tag(0x0009_1001), .LO)
         try builder.plantCanary(Tag(0x0009_1002), .PN)
         try builder.plantCanary(Tag(0x0009_1003), .OB)
-        let header = [DataElement(tag: creator, vr: .LO, bytes: try planter.encode(Self.canaryCreator, vr: .LO, tag: creator))]
+        let header = [
+            DataElement(tag: creator, vr: .LO, bytes: try planter.encode(Self.canaryCreator, vr: .LO, tag: creator))
+        ]
         builder.add(
             try chain(Tag(0x0009_1010), depth: 3, prefix: builder.prefix, itemHeader: header) { inner in
                 try inner.plantCanary(Tag(0x0009_1001), .LO)
@@ -397,16 +422,17 @@ extension CorpusWriter {
         }
     }
 
-    /// A Secondary Capture instance (8×8 pixels) whose elements `fill` adds after the required ones, replacing
-    /// them where the tags are equal; file meta rows of Table E.1-1 are recorded in its file meta group.
+    /// A CT instance (8×8 pixels, Burned In Annotation NO, so a de-identifier's pixel policy lets it through)
+    /// whose elements `fill` adds after the required ones, replacing them where the tags are equal; the file meta
+    /// row of Table E.1-1, (0002,0003), is recorded in its file meta group.
     private func writeCarrier(_ file: String, terms: [String], fill: (inout DatasetBuilder) throws -> Void) throws {
-        beginDICOM(file, sopClassUID: Self.secondaryCaptureImageStorage, modality: "OT", characterSet: terms)
+        beginDICOM(file, sopClassUID: Self.ctImageStorage, modality: "CT", characterSet: terms)
         var builder = DatasetBuilder(planter: planter)
         try builder.add(0x0008_0005, .CS, terms.joined(separator: "\\"))
-        try builder.add(0x0008_0016, .UI, Self.secondaryCaptureImageStorage)
+        try builder.add(0x0008_0016, .UI, Self.ctImageStorage)
         try builder.add(0x0008_0018, .UI, planter.uid())
-        try builder.add(0x0008_0060, .CS, "OT")
-        try builder.add(0x0008_0064, .CS, "WSD")
+        try builder.add(0x0008_0060, .CS, "CT")
+        try builder.add(0x0028_0301, .CS, "NO")
         try builder.add(0x0010_0010, .PN, "CARRIER^CANARY")
         try builder.add(0x0020_000D, .UI, planter.uid())
         try builder.add(0x0020_000E, .UI, planter.uid())
@@ -421,6 +447,6 @@ extension CorpusWriter {
                     sopInstanceUID, kind: .uid, tag: target.tag, path: target.tag.description, canary: true)
             }
         }
-        try writeDICOM(dataset, sopClassUID: Self.secondaryCaptureImageStorage, sopInstanceUID: sopInstanceUID)
+        try writeDICOM(dataset, sopClassUID: Self.ctImageStorage, sopInstanceUID: sopInstanceUID)
     }
 }

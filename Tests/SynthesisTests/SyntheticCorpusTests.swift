@@ -101,6 +101,11 @@ private enum SharedCorpus {
         let dates = corpus.manifest.planted.filter { $0.canary && $0.kind == .date }.map(\.value)
         #expect(Set(dates).count == dates.count)
         #expect(dates.allSatisfy { DICOMDate(parsing: $0) != nil })
+        // Before any identity date, and far enough apart that a date shift of up to a year never maps one
+        // canary date onto another.
+        #expect(dates.allSatisfy { $0 < "1900" })
+        let days = dates.compactMap { DICOMDate(parsing: $0)?.daysSinceEpoch }.sorted()
+        #expect(zip(days, days.dropFirst()).allSatisfy { $1 - $0 > 365 })
     }
 
     @Test func privateBlocksSRContentAndFileMetaHoldCanaries() throws {

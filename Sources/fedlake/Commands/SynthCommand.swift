@@ -6,11 +6,11 @@ struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Synthesize DICOM and documents with planted PHI, and a manifest of it.",
         discussion: """
-            Writes made-up patients as DICOM (CT, MR, CR, US single and multi-frame, Basic Text SR) in
-            ISO_IR 100, ISO_IR 192, ISO_IR 144, GB18030 and ISO 2022 IR 87, with a radiology report, a CSV
-            of studies and FHIR R4 JSON per patient, plus canary files holding a unique value in every
-            attribute of PS3.15 Table E.1-1 at the top level and nested at depth 1, 3 and 8.
-            manifest.json lists every planted value; the same seed gives byte-identical files.
+            Writes made-up patients as DICOM (CT, MR, CR, US single and multi-frame, NM multi-frame,
+            Basic Text SR) in ISO_IR 100, ISO_IR 192, ISO_IR 144, GB18030 and ISO 2022 IR 87, with a
+            radiology report, a CSV of studies and FHIR R4 JSON per patient, plus canary files holding a
+            unique value in every attribute of PS3.15 Table E.1-1 at the top level and nested at depth
+            1, 3 and 8. manifest.json lists every planted value; the same seed gives byte-identical files.
             """,
         arguments: [
             .option("out", valueName: "dir", help: "The folder to write the corpus into.", required: true),
@@ -37,7 +37,8 @@ struct Synth: ParsableCommand {
         var bytes = 0
         for file in manifest.files {
             filesByKind[file.kind, default: 0] += 1
-            let size = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(file.path).path)[.size]
+            let size = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(file.path).path)[
+                .size]
             bytes += (size as? Int) ?? 0
         }
         var plantedByKind: [String: Int] = [:]
@@ -55,10 +56,15 @@ struct Synth: ParsableCommand {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
             return
         }
-        print("Wrote a synthetic corpus of \(patients) patient\(patients == 1 ? "" : "s") (seed \(seed)) to \(out.path)")
-        print("  files: \(manifest.files.count) (" + filesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+        print(
+            "Wrote a synthetic corpus of \(patients) patient\(patients == 1 ? "" : "s") (seed \(seed)) to \(out.path)")
+        print(
+            "  files: \(manifest.files.count) ("
+                + filesByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
         print("  bytes: \(bytes)")
-        print("  planted values: \(manifest.planted.count) (\(canaries) canaries, \(detectable) detectable by byte search)")
+        print(
+            "  planted values: \(manifest.planted.count) (\(canaries) canaries, \(detectable) detectable by byte search)"
+        )
         for (kind, count) in plantedByKind.sorted(by: { $0.key < $1.key }) {
             print("    \(kind): \(count)")
         }
