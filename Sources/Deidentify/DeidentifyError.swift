@@ -18,6 +18,8 @@ public struct DeidentifyError: Error, Sendable, Hashable, CustomStringConvertibl
         case invalidDateShiftRange
         /// The keyed digest (HMAC-SHA-256) could not be computed; the `Crypto` module's error is in the reason.
         case crypto
+        /// A batch's inputs or output folder cannot be used (missing, unreadable, colliding names).
+        case invalidBatch
 
         /// The code as a word.
         public var description: String { rawValue }

@@ -1,11 +1,5 @@
 // Commands of the contract (ARCHITECTURE.md) that later work builds. Each says so and exits 1.
 
-struct Deid: UnbuiltCommand {
-    static let plannedIn = "de-identification: PS3.15 Annex E and HIPAA Safe Harbor"
-    static let configuration = CommandConfiguration(
-        abstract: "De-identify files or folders of DICOM and documents.", isAvailable: false)
-}
-
 struct Pki: CommandGroup {
     static let configuration = CommandConfiguration(
         abstract: "The federation's certificate authority.",

@@ -52,7 +52,8 @@ struct Synth: ParsableCommand {
                 "plantedByKind": plantedByKind, "detectable": detectable, "canaries": canaries,
                 "manifest": out.appendingPathComponent("manifest.json").path,
             ]
-            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
+            let data = try JSONSerialization.data(
+                withJSONObject: summary, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             FileHandle.standardOutput.write(data + Data("\n".utf8))
             return
         }
