@@ -30,10 +30,12 @@ struct S3SourceTests {
         #expect(response.status == 200, "\(response.bodyText)")
     }
 
-    static func makeBucket(_ s3: S3Server) async throws -> String {
-        let bucket = try S3ServerTests.bucketName()
-        #expect(try await S3ServerTests.send(s3, "PUT", "/\(bucket)").status == 200)
-        return bucket
+    /// One bucket for the whole suite; each test works under its own random prefix. SeaweedFS gives every
+    /// bucket its own collection of volumes, and the test server has few volume slots, so a bucket per test
+    /// would run it out of space (PUT answers 500).
+    static func makeBucket(_ s3: S3Server) async throws -> (bucket: String, prefix: String) {
+        let bucket = try await SharedBucket.registry.bucket(on: s3)
+        return (bucket, "t-" + Hex.encode(try SecureRandom.bytes(count: 6)) + "/")
     }
 
     static func pass(_ source: S3Source, limit: Int) async throws -> (refs: [SourceObjectRef], pages: Int) {
@@ -51,17 +53,17 @@ struct S3SourceTests {
 
     @Test func listsAPrefixInPagesAndFetchesObjectsStreamedToDisk() async throws {
         let s3 = try await LocalServers.s3()
-        let bucket = try await Self.makeBucket(s3)
+        let (bucket, p) = try await Self.makeBucket(s3)
         var bodies: [String: [UInt8]] = [:]
         for index in 0..<5 {
-            let key = "in/study \(index)/slice+\(index).dcm"
+            let key = "\(p)in/study \(index)/slice+\(index).dcm"
             bodies[key] = try SecureRandom.bytes(count: 1000 + index * 70_000)
             try await Self.put(s3, bucket, key, bodies[key] ?? [])
         }
-        try await Self.put(s3, bucket, "other/x.dcm", [1, 2, 3])
-        try await Self.put(s3, bucket, "inbox.dcm", [4])
+        try await Self.put(s3, bucket, "\(p)other/x.dcm", [1, 2, 3])
+        try await Self.put(s3, bucket, "\(p)inbox.dcm", [4])
 
-        let source = try Self.source(s3, bucket: bucket, prefix: "in/")
+        let source = try Self.source(s3, bucket: bucket, prefix: "\(p)in/")
         let (refs, pages) = try await Self.pass(source, limit: 2)
         #expect(refs.map(\.id) == bodies.keys.sorted())
         #expect(pages == 3)
@@ -91,41 +93,41 @@ struct S3SourceTests {
 
     @Test func aReplacedObjectHasANewETagAndADeletedOneIsGone() async throws {
         let s3 = try await LocalServers.s3()
-        let bucket = try await Self.makeBucket(s3)
-        try await Self.put(s3, bucket, "a.txt", Array("first".utf8))
-        try await Self.put(s3, bucket, "b.txt", Array("stays".utf8))
-        try await Self.put(s3, bucket, "c.txt", Array("goes".utf8))
-        let source = try Self.source(s3, bucket: bucket)
+        let (bucket, p) = try await Self.makeBucket(s3)
+        try await Self.put(s3, bucket, "\(p)a.txt", Array("first".utf8))
+        try await Self.put(s3, bucket, "\(p)b.txt", Array("stays".utf8))
+        try await Self.put(s3, bucket, "\(p)c.txt", Array("goes".utf8))
+        let source = try Self.source(s3, bucket: bucket, prefix: p)
         let before = Dictionary(uniqueKeysWithValues: try await Self.pass(source, limit: 1000).refs.map { ($0.id, $0) })
 
-        try await Self.put(s3, bucket, "a.txt", Array("second version".utf8))
-        let deleted = try await S3ServerTests.send(s3, "DELETE", "/\(bucket)/c.txt")
+        try await Self.put(s3, bucket, "\(p)a.txt", Array("second version".utf8))
+        let deleted = try await S3ServerTests.send(s3, "DELETE", "/\(bucket)/\(p)c.txt")
         #expect(deleted.status == 204 || deleted.status == 200)
         let after = Dictionary(uniqueKeysWithValues: try await Self.pass(source, limit: 2).refs.map { ($0.id, $0) })
 
-        #expect(after["a.txt"]?.version != before["a.txt"]?.version)
-        #expect(after["b.txt"]?.version == before["b.txt"]?.version)
-        #expect(Set(before.keys).subtracting(after.keys) == ["c.txt"])
+        #expect(after["\(p)a.txt"]?.version != before["\(p)a.txt"]?.version)
+        #expect(after["\(p)b.txt"]?.version == before["\(p)b.txt"]?.version)
+        #expect(Set(before.keys).subtracting(after.keys) == ["\(p)c.txt"])
 
         let scratch = try TemporaryDirectory(prefix: "s3-fetch")
-        let gone = try #require(before["c.txt"])
+        let gone = try #require(before["\(p)c.txt"])
         guard case .deletedBeforeFetch = try await source.fetch(gone, to: scratch.file("c")) else {
             Issue.record("expected deletedBeforeFetch")
             return
         }
         // Fetching with the stale listing returns the new bytes and reports their ETag.
-        let stale = try #require(before["a.txt"])
+        let stale = try #require(before["\(p)a.txt"])
         guard case .fetched(let object) = try await source.fetch(stale, to: scratch.file("a")) else {
             Issue.record("expected the replaced object")
             return
         }
-        #expect(object.version == after["a.txt"]?.version)
+        #expect(object.version == after["\(p)a.txt"]?.version)
         #expect(try Data(contentsOf: scratch.file("a")) == Data("second version".utf8))
     }
 
     @Test func aWrongSecretIsACredentialsError() async throws {
         let s3 = try await LocalServers.s3()
-        let bucket = try await Self.makeBucket(s3)
+        let (bucket, _) = try await Self.makeBucket(s3)
         let source = try Self.source(s3, bucket: bucket, secret: s3.secretAccessKey + "wrong")
         let error = await #expect(throws: ConnectorError.self) { try await source.listChanges(after: nil, limit: 10) }
         #expect(error?.code == .credentials)
@@ -144,7 +146,7 @@ struct S3SourceTests {
 
     @Test func aClockOneHourAheadIsReportedAsClockSkew() async throws {
         let s3 = try await LocalServers.s3()
-        let bucket = try await Self.makeBucket(s3)
+        let (bucket, _) = try await Self.makeBucket(s3)
         let source = try Self.source(s3, bucket: bucket, clock: { Date().addingTimeInterval(3600) })
         let error = await #expect(throws: ConnectorError.self) { try await source.listChanges(after: nil, limit: 10) }
         #expect(error?.code == .clockSkew, "\(error?.description ?? "")")
@@ -159,5 +161,23 @@ struct S3SourceTests {
             try await source.listChanges(after: SourceCursor("42"), limit: 1)
         }
         #expect(error?.code == .invalidCursor)
+    }
+}
+
+/// The suite's one bucket on the shared server, created on first use.
+private actor SharedBucket {
+    static let registry = SharedBucket()
+    private var creation: Task<String, any Error>?
+
+    func bucket(on s3: S3Server) async throws -> String {
+        if let creation { return try await creation.value }
+        let task = Task<String, any Error> {
+            let bucket = try S3ServerTests.bucketName()
+            let created = try await S3ServerTests.send(s3, "PUT", "/\(bucket)")
+            guard created.status == 200 else { throw LocalServerError("cannot create bucket: HTTP \(created.status)") }
+            return bucket
+        }
+        creation = task
+        return try await task.value
     }
 }
