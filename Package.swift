@@ -49,3 +49,11 @@ for target in package.targets where [.executable, .test, .regular].contains(targ
         .treatAllWarnings(as: .error),
     ]
 }
+
+// Fuzz targets: libFuzzer supplies `main`, so they are declared only for fuzzing builds
+// (`make fuzz-deid`: FEDLAKE_FUZZ=1 and -sanitize=fuzzer,address -parse-as-library), never in the normal build.
+if Context.environment["FEDLAKE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "fuzz-deidentify", dependencies: ["DICOM", "Deidentify", "Crypto"], path: "fuzz/DeidentifyFuzz"))
+}
