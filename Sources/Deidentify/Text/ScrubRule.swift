@@ -10,28 +10,39 @@ struct ScrubRule: Sendable {
     let regex: NSRegularExpression
     /// The capture group whose range is replaced (0: the whole match).
     let group: Int
+    /// A cheap pattern that must occur somewhere in the text for the rule to be tried at all.
+    let prefilter: NSRegularExpression?
     let replace: Replace
 
     /// Compiles a rule; patterns are constants of this module, so a pattern that does not compile is a
     /// programmer error.
-    init(_ name: String, _ pattern: String, group: Int = 0, caseInsensitive: Bool = false,
+    init(_ name: String, _ pattern: String, group: Int = 0, caseInsensitive: Bool = false, prefilter: String? = nil,
          replace: @escaping Replace)
     {
         self.name = name
-        do {
-            regex = try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
-        } catch {
-            preconditionFailure("the scrub pattern '\(name)' does not compile: \(error)")
-        }
+        regex = Self.compile(name, pattern, caseInsensitive ? [.caseInsensitive] : [])
+        self.prefilter = prefilter.map { Self.compile(name + " prefilter", $0, []) }
         self.group = group
         self.replace = replace
     }
 
-    /// A rule whose every match becomes one fixed surrogate.
-    init(_ name: String, _ pattern: String, group: Int = 0, caseInsensitive: Bool = false, surrogate: String,
-         category: SafeHarborIdentifier)
+    private static func compile(_ name: String, _ pattern: String, _ options: NSRegularExpression.Options)
+        -> NSRegularExpression
     {
-        self.init(name, pattern, group: group, caseInsensitive: caseInsensitive) { _, _ in (surrogate, category) }
+        do {
+            return try NSRegularExpression(pattern: pattern, options: options)
+        } catch {
+            preconditionFailure("the scrub pattern '\(name)' does not compile: \(error)")
+        }
+    }
+
+    /// A rule whose every match becomes one fixed surrogate.
+    init(_ name: String, _ pattern: String, group: Int = 0, caseInsensitive: Bool = false, prefilter: String? = nil,
+         surrogate: String, category: SafeHarborIdentifier)
+    {
+        self.init(name, pattern, group: group, caseInsensitive: caseInsensitive, prefilter: prefilter) { _, _ in
+            (surrogate, category)
+        }
     }
 }
 

@@ -41,11 +41,11 @@ extension TextScrubber {
             "email",
             #"(?<![\w.%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"#
                 + #"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}(?![\w\-])"#,
-            surrogate: "[EMAIL]", category: .emailAddresses),
+            prefilter: "@", surrogate: "[EMAIL]", category: .emailAddresses),
         ScrubRule(
             "url",
             #"(?<![\w@])(?:(?:https?|ftps?|sftp)://|www\.)[^\s<>"'\[\]{}|\\^]{0,2000}[^\s<>"'\[\]{}|\\^.,;:!?)]"#,
-            caseInsensitive: true, surrogate: "[URL]", category: .urls),
+            caseInsensitive: true, prefilter: #"(?i)://|www\."#, surrogate: "[URL]", category: .urls),
         ScrubRule(
             "ssn-labelled",
             #"(?i:\b(?:ssn|ss#|ss[ \t]?no\.?|soc(?:ial)?[ \t]{0,3}sec(?:urity)?"# + number + #"))[ \t]{0,3}[:#]?[ \t]{0,3}"#
@@ -67,8 +67,12 @@ extension TextScrubber {
             return ("[PLATE]", .vehicleIdentifiers)
         },
         ScrubRule(
-            "vin", #"(?<![A-Za-z0-9])(?=[A-HJ-NPR-Z0-9]{0,16}\d)(?=[A-HJ-NPR-Z0-9]{0,16}[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])"#,
-            surrogate: "[VIN]", category: .vehicleIdentifiers),
+            "vin", #"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])"#
+        ) { match, _ in
+            let value = match[0]
+            return value.contains(where: \.isNumber) && value.contains(where: \.isLetter)
+                ? ("[VIN]", .vehicleIdentifiers) : nil
+        },
         ScrubRule(
             "serial",
             #"(?i:\b(?:serial"# + number + #"|s/n|sn|ser[ \t]?#|device[ \t]{1,3}(?:id|identifier|serial)|udi|imei|mac[ \t]{1,3}address"#
@@ -143,6 +147,8 @@ extension TextScrubber {
             "date-month-day-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
                 + #"(,[ \t]{0,3}|[ \t]{1,3})(\d{4})(?!\d)"#
+        ,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let day = Int(match[3]),
                 let year = Int(match[6]), DICOMDate(year: year, month: month, day: day) != nil
@@ -157,6 +163,8 @@ extension TextScrubber {
             "date-day-month-year",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?|-|/|[ \t]{0,3}\.[ \t]{0,3})(?i:("#
                 + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4}|\d{2})(?!\d)"#
+        ,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
         ) { match, scrubber in
             guard let month = TextDates.months[match[4].lowercased()], let day = Int(match[1]) else { return nil }
             let separator = match[6]
@@ -206,6 +214,8 @@ extension TextScrubber {
         ScrubRule(
             "date-month-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4})(?!\d)"#
+        ,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let year = Int(match[4]) else { return nil }
             guard let shift = scrubber.dateShift else { return (match[4], .dates) }
@@ -224,6 +234,8 @@ extension TextScrubber {
             "date-month-day",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
                 + #"(?!\d|[ \t]{0,3},?[ \t]{0,3}\d)"#
+        ,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
         ) { match, scrubber in
             guard match[1].first?.isUppercase == true, let month = TextDates.months[match[1].lowercased()],
                 let day = Int(match[3])
@@ -234,6 +246,8 @@ extension TextScrubber {
             "date-day-month",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?)(?i:("# + TextDates.monthPattern
                 + #")\b)(?!\.?[ \t]{0,3},?[ \t]{0,3}\d|[\-/]\d)"#
+        ,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
         ) { match, scrubber in
             guard match[4].first?.isUppercase == true, let month = TextDates.months[match[4].lowercased()],
                 let day = Int(match[1])
@@ -267,7 +281,7 @@ extension TextScrubber {
             "name-list",
             #"\b(?i:Drs|Doctors)\.?[ \t]{1,3}("# + word + #"(?:[ \t]{0,3},[ \t]{0,3}"# + word + #"){0,10}"#
                 + #"(?:,?[ \t]{1,3}(?:and|&)[ \t]{1,3}"# + word + "))",
-            group: 1
+            group: 1, prefilter: #"(?i)drs|doctors"#
         ) { match, _ in
             (namesInList(match[1]), .names)
         },
@@ -282,7 +296,7 @@ extension TextScrubber {
                 + #"|emergency[ \t]{1,3}contact|next[ \t]{1,3}of[ \t]{1,3}kin|nok|mother|father|spouse|husband|wife"#
                 + #"|parent|contact|cc|author|technologist|resident|fellow|witness|interpreter|employer))"#
                 + #"[ \t]{0,3}:[ \t]{0,3}("# + labelledName + ")",
-            group: 1, surrogate: "[NAME]", category: .names),
+            group: 1, prefilter: ":", surrogate: "[NAME]", category: .names),
         ScrubRule(
             "name-by",
             #"(?i:\b(?:(?:electronically[ \t]{1,3})?signed|dictated|transcribed|reported|read|reviewed|verified|approved"#
@@ -297,7 +311,7 @@ extension TextScrubber {
         ScrubRule(
             "address-labelled",
             #"(?i:\b(?:(?:home|street|mailing|residential|postal)[ \t]{1,3})?address\b)[ \t]{0,3}:[ \t]{0,3}([^\r\n]{3,160})"#,
-            group: 1, surrogate: "[ADDRESS]", category: .geographic),
+            group: 1, prefilter: #"(?i)address"#, surrogate: "[ADDRESS]", category: .geographic),
         ScrubRule(
             "address-street",
             #"\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]{1,3}(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?[ \t]{1,3})?"#
@@ -318,6 +332,8 @@ extension TextScrubber {
             "address-city-state-zip",
             #"\b(\p{Lu}[\p{L}\p{M}'’.\-]{0,30}(?:[ \t]{1,3}\p{Lu}[\p{L}\p{M}'’.\-]{0,30}){0,3}),?[ \t]{1,3}("#
                 + stateCodes + "|" + stateNames + #")[ \t]{1,3}(\d{5}(?:-\d{4})?)(?!\d)"#
+        ,
+            prefilter: #"(?<!\d)\d{5}(?!\d)"#
         ) { match, scrubber in
             guard let zip = scrubber.zipPolicy.truncated(match[3]) else { return nil }
             return match.rebuilt(0, replacing: [1: "[CITY]", 3: zip + "**"]).map { ($0, .geographic) }
@@ -327,14 +343,16 @@ extension TextScrubber {
             #"\b(\p{Lu}\p{Ll}[\p{L}\p{M}'’.\-]{0,30}(?:[ \t]{1,3}\p{Lu}\p{Ll}[\p{L}\p{M}'’.\-]{0,30}){0,2}),[ \t]{0,3}(?:"#
                 + unambiguousStateCodes + "|" + stateNames + #")(?![\p{L}\d])"#,
             group: 1, surrogate: "[CITY]", category: .geographic),
-        ScrubRule("address-state-zip", #"\b(?:"# + stateCodes + "|" + stateNames + #")[ \t]{1,3}(\d{5}(?:-\d{4})?)(?!\d)"#, group: 1) {
+        ScrubRule("address-state-zip", #"\b(?:"# + stateCodes + "|" + stateNames + #")[ \t]{1,3}(\d{5}(?:-\d{4})?)(?!\d)"#, group: 1,
+            prefilter: #"(?<!\d)\d{5}(?!\d)"#
+        ) {
             match, scrubber in
             scrubber.zipPolicy.truncated(match[1]).map { ($0 + "**", .geographic) }
         },
         ScrubRule(
             "address-zip-labelled",
             #"(?i:\b(?:zip(?:[ \t]{0,3}code)?|postal[ \t]{0,3}code|post[ \t]{0,3}code)\b)[ \t]{0,3}[:#]?[ \t]{0,3}(\d{5}(?:-\d{4})?)(?!\d)"#,
-            group: 1
+            group: 1, prefilter: #"(?<!\d)\d{5}(?!\d)"#
         ) { match, scrubber in
             scrubber.zipPolicy.truncated(match[1]).map { ($0 + "**", .geographic) }
         },

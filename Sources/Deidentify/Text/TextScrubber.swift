@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Removes the Safe Harbor identifiers (45 CFR §164.514(b)(2)(i)(A)-(R)) from free text: deterministic patterns
 /// for every kind that has a recognisable form, plus the known identifiers of the patient the text belongs to.
@@ -75,13 +77,28 @@ public struct TextScrubber: Sendable {
     /// Scrubs `text`.
     /// - Returns: The text with surrogates in place of every identifier found, and the kinds and counts found.
     public func scrub(_ text: String) -> ScrubResult {
+        let chunks = Self.chunks(of: text)
+        var pieces: [(text: String, counts: [SafeHarborIdentifier: Int])]
+        if chunks.count == 1 {
+            pieces = [scrubChunk(String(text))]
+        } else {
+            // Pieces are independent: scrub them on all cores, then join them in order (deterministic output).
+            let results = Mutex([Int: (text: String, counts: [SafeHarborIdentifier: Int])]())
+            let scrubber = self
+            let pieceTexts = chunks.map(String.init)
+            DispatchQueue.concurrentPerform(iterations: pieceTexts.count) { index in
+                let result = scrubber.scrubChunk(pieceTexts[index])
+                results.withLock { $0[index] = result }
+            }
+            let collected = results.withLock { $0 }
+            pieces = (0..<pieceTexts.count).map { collected[$0] ?? scrubber.scrubChunk(pieceTexts[$0]) }
+        }
         var counts: [SafeHarborIdentifier: Int] = [:]
         var output = ""
         output.reserveCapacity(text.utf8.count)
-        for chunk in Self.chunks(of: text) {
-            let (scrubbed, found) = scrubChunk(String(chunk))
-            output += scrubbed
-            for (category, count) in found { counts[category, default: 0] += count }
+        for piece in pieces {
+            output += piece.text
+            for (category, count) in piece.counts { counts[category, default: 0] += count }
         }
         return ScrubResult(text: output, findings: ScrubFinding.list(counts))
     }
@@ -91,25 +108,23 @@ public struct TextScrubber: Sendable {
         let units = Array(chunk.utf16)
         var spans = SpanSet(units: units)
         let matcher = identity.flatMap { $0.isEmpty ? nil : IdentityMatcher(identity: $0, zipPolicy: zipPolicy) }
-        if let matcher {
-            for match in matcher.matches(in: chunk, birthDates: false) {
-                spans.offer(match.range, text: match.surrogate, category: match.category)
-            }
-            spans.commit()
+        let identityMatches = matcher?.matches(in: units)
+        for match in identityMatches?.identifiers ?? [] {
+            spans.offer(match.range, text: match.surrogate, category: match.category)
         }
+        spans.commit()
         for rule in Self.identifierRules { apply(rule, to: chunk, units: units, spans: &spans) }
-        if let matcher {
-            for match in matcher.matches(in: chunk, birthDates: true) where spans.isFree(match.range) {
-                spans.offer(match.range, text: match.surrogate, category: match.category)
-            }
-            spans.commit()
+        for match in identityMatches?.birthDates ?? [] where spans.isFree(match.range) {
+            spans.offer(match.range, text: match.surrogate, category: match.category)
         }
+        spans.commit()
         for rule in Self.contextRules { apply(rule, to: chunk, units: units, spans: &spans) }
         return spans.applied()
     }
 
     private func apply(_ rule: ScrubRule, to chunk: String, units: [UInt16], spans: inout SpanSet) {
         let whole = NSRange(location: 0, length: units.count)
+        if let prefilter = rule.prefilter, prefilter.firstMatch(in: chunk, options: [], range: whole) == nil { return }
         for result in rule.regex.matches(in: chunk, options: [], range: whole) {
             let match = RuleMatch(units: units, result: result)
             guard let range = match.range(rule.group), !range.isEmpty,
