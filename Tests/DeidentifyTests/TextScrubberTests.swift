@@ -45,6 +45,17 @@ import Testing
         }
     }
 
+    @Test func matchesParticlesAndInitialsOnlyNextToANameAndForeignPhoneForms() {
+        var identity = PatientIdentity()
+        identity.addName(family: "van der Berg", given: ["Anna"])
+        identity.addName("José García-López")
+        identity.addPhone("+44 20 7946 0958")
+        let result = scrub(
+            "A van der Berg; van Gogh; der Spiegel; Jose Garcia Lopez; GARCÍA, J.; call 020 7946 0958 or 2079460958",
+            identity: identity)
+        #expect(result.text == "[NAME]; van Gogh; der Spiegel; [NAME]; [NAME]; call [PHONE] or [PHONE]")
+    }
+
     @Test func doesNotOverMatchInitialsOrNamesInsideWords() {
         let identity = Self.identity()
         let text = "Grade H lesion. Hansen criteria met. T2 weighted, P wave normal. Level 4."

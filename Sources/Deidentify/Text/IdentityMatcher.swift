@@ -58,8 +58,11 @@ struct IdentityMatcher {
         var words = self.words(units)
         guard !words.isEmpty else { return [] }
         for index in words.indices where identity.nameWords.contains(words[index].folded) { words[index].marked = true }
-        // Particles and initials only next to a matched name; two sweeps let "J. van Berg" chain.
-        for _ in 0..<2 {
+        // Particles and initials only next to a matched name, repeated until nothing changes so that chains such
+        // as "A. van der Berg" are found (each sweep can only grow the marked set).
+        var changed = true
+        while changed {
+            changed = false
             for index in words.indices where !words[index].marked {
                 let word = words[index]
                 let isParticle = identity.particleWords.contains(word.folded)
@@ -69,7 +72,10 @@ struct IdentityMatcher {
                 let before = index > 0 && words[index - 1].marked && adjacent(words[index - 1], word, units)
                 let after = index + 1 < words.count && words[index + 1].marked
                     && adjacent(word, words[index + 1], units)
-                if before || after { words[index].marked = true }
+                if before || after {
+                    words[index].marked = true
+                    changed = true
+                }
             }
         }
         var matches: [Match] = []

@@ -122,8 +122,15 @@ public struct PatientIdentity: Sendable, Hashable {
         if digits.count == 11, digits.hasPrefix("1") {
             phrases.insert(Phrase(normalized: String(digits.dropFirst()), kind: .phone))
         }
-        if digits.count > 10 {  // international: the subscriber part as dialled inside the country
-            phrases.insert(Phrase(normalized: String(digits.suffix(Self.minimumPhoneDigits + 2)), kind: .phone))
+        if digits.count > 10 {
+            // International: the national number as dialled inside the country, with and without a trunk 0, for
+            // country codes of one to three digits.
+            for codeLength in 1...3 {
+                let national = String(digits.dropFirst(codeLength))
+                guard national.count >= Self.minimumPhoneDigits else { continue }
+                phrases.insert(Phrase(normalized: national, kind: .phone))
+                phrases.insert(Phrase(normalized: "0" + national, kind: .phone))
+            }
         }
     }
 
