@@ -15,21 +15,23 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["CZlib"]),
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
+        .target(name: "Storage", dependencies: ["CSQLite"]),
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Synthesis"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
     ],

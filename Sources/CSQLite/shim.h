@@ -5,3 +5,9 @@
 static inline int CSQLite_sqlite3_db_config_int(sqlite3 *db, int op, int value, int *out) {
     return sqlite3_db_config(db, op, value, out);
 }
+
+/// SQLITE_TRANSIENT is a macro casting -1 to a function pointer, which Swift cannot import. Binding with it
+/// makes SQLite copy the bytes before the call returns (https://www.sqlite.org/c3ref/bind_blob.html).
+static inline sqlite3_destructor_type CSQLite_SQLITE_TRANSIENT(void) {
+    return SQLITE_TRANSIENT;
+}

@@ -11,6 +11,8 @@ public struct CryptoError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidArgument
         /// A file could not be opened or read while hashing it.
         case fileUnreadable
+        /// A secret file is readable by others, not a regular file, or too short.
+        case insecureSecretFile
     }
 
     /// What kind of failure this is.

@@ -22,6 +22,8 @@ public struct DeidentifyError: Error, Sendable, Hashable, CustomStringConvertibl
         case unsupportedDocument
         /// A document is malformed (invalid UTF-8, broken CSV quoting, invalid JSON) or exceeds a limit.
         case invalidDocument
+        /// A batch's inputs or output folder cannot be used (missing, unreadable, colliding names).
+        case invalidBatch
 
         /// The code as a word.
         public var description: String { rawValue }

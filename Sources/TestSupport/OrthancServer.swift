@@ -57,7 +57,7 @@ public final class OrthancServer: Sendable {
     ///   - timeout: How long to wait for readiness.
     /// - Throws: `LocalServerError` with the log tail when Orthanc is missing, exits, or is not ready in time.
     public static func start(
-        dicomServer: Bool = false, stableAge: Int = 2, timeout: Duration = .seconds(30)
+        dicomServer: Bool = false, stableAge: Int = 2, timeout: Duration = .seconds(90)
     ) async throws -> OrthancServer {
         let executable = try ToolLocator.path(of: "Orthanc")
         var lastError: (any Error)?

@@ -61,4 +61,20 @@ public struct DateShifter: Sendable {
         let count = UInt64(range.upperBound - range.lowerBound + 1)
         return DateShift(days: range.lowerBound + Int(value % count))
     }
+
+    /// The shift for an instance without a Patient ID, keyed by its Study Instance UID (0020,000D), so that the
+    /// intervals within one study survive. Domain-separated from ``shift(forPatientID:issuer:)``: no Patient ID
+    /// can produce the same shift by accident of equal text.
+    /// - Throws: ``DeidentifyError`` with code `.crypto` if HMAC-SHA-256 fails.
+    public func shift(forStudyInstanceUID studyInstanceUID: String) throws(DeidentifyError) -> DateShift {
+        let bytes = try digest.digest(label: "date-shift-study", [KeyedDigest.trimmed(studyInstanceUID)])
+        return offset(from: bytes)
+    }
+
+    private func offset(from bytes: [UInt8]) -> DateShift {
+        var value: UInt64 = 0
+        for byte in bytes.prefix(8) { value = value << 8 | UInt64(byte) }
+        let count = UInt64(range.upperBound - range.lowerBound + 1)
+        return DateShift(days: range.lowerBound + Int(value % count))
+    }
 }

@@ -6,12 +6,6 @@ struct Synth: UnbuiltCommand {
         abstract: "Synthesize DICOM and documents with planted PHI, and a manifest of it.", isAvailable: false)
 }
 
-struct Deid: UnbuiltCommand {
-    static let plannedIn = "de-identification: PS3.15 Annex E and HIPAA Safe Harbor"
-    static let configuration = CommandConfiguration(
-        abstract: "De-identify files or folders of DICOM and documents.", isAvailable: false)
-}
-
 struct Pki: CommandGroup {
     static let configuration = CommandConfiguration(
         abstract: "The federation's certificate authority.",

@@ -1,0 +1,210 @@
+import DICOM
+public import Foundation
+import Glibc
+import Synchronization
+
+/// De-identifies files and folders of DICOM and documents into a mirrored output tree, on all cores.
+///
+/// Every input file ends in exactly one of two places: a de-identified file at the same relative path
+/// under the output folder, or the report's quarantine list with a reason. Nothing identifying is copied:
+/// a quarantined input is never written to the output. The same inputs and key give byte-identical
+/// outputs and report, whatever the number of threads.
+///
+/// ```swift
+/// let batch = BatchDeidentifier(dicom: try DICOMDeidentifier(configuration: configuration))
+/// let report = try batch.run(inputs: [URL(fileURLWithPath: "incoming")], output: URL(fileURLWithPath: "out"))
+/// try report.jsonData().write(to: URL(fileURLWithPath: "out/deid-report.json"))
+/// ```
+public struct BatchDeidentifier: Sendable {
+    /// The DICOM de-identifier applied to every DICOM input.
+    public let dicom: DICOMDeidentifier
+    /// Threads working at once.
+    public var concurrency: Int
+    /// Values larger than this stay in the input file and are copied to the output in chunks (pixel data is
+    /// streamed, never held whole in memory).
+    public var deferThreshold: Int
+
+    /// Creates a batch runner.
+    public init(dicom: DICOMDeidentifier, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.dicom = dicom
+        self.concurrency = max(1, concurrency)
+        self.deferThreshold = 64 * 1024
+    }
+
+    /// One input file and where its output goes.
+    struct Job: Sendable {
+        let input: URL
+        let relativePath: String
+    }
+
+    /// De-identifies every file under `inputs` into `output`.
+    ///
+    /// Each input folder's contents are mirrored directly under `output`; each input file is written under
+    /// its own name. The report file is not written here (see ``BatchReport/jsonData()``).
+    ///
+    /// - Parameter progress: called after each file with (done, total), from any thread.
+    /// - Throws: `DeidentifyError` `.invalidBatch` when an input is missing, two inputs map to the same output
+    ///   path, or the output folder cannot be created. Problems with single files never throw: they are
+    ///   quarantined and the rest goes on.
+    public func run(
+        inputs: [URL], output: URL, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(DeidentifyError) -> BatchReport {
+        let jobs = try plan(inputs: inputs, output: output)
+        let results = Mutex<[FileResult?]>(Array(repeating: nil, count: jobs.count))
+        let done = Atomic<Int>(0)
+        let workers = min(concurrency, max(1, jobs.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < jobs.count {
+                let result = process(jobs[index], output: output)
+                results.withLock { $0[index] = result }
+                let finished = done.add(1, ordering: .relaxed).newValue
+                progress?(finished, jobs.count)
+                index += workers
+            }
+        }
+        let collected = results.withLock { $0.compactMap { $0 } }
+        return BatchReport(results: collected, deidentificationMethod: dicom.deidentificationMethod)
+    }
+
+    /// Lists the input files in a fixed order and checks that their output paths do not collide.
+    func plan(inputs: [URL], output: URL) throws(DeidentifyError) -> [Job] {
+        var jobs: [Job] = []
+        var seen: Set<String> = []
+        let manager = FileManager.default
+        for input in inputs {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: input.path, isDirectory: &isDirectory) else {
+                throw DeidentifyError(.invalidBatch, input: input.path, "no such file or folder")
+            }
+            var found: [Job] = []
+            if isDirectory.boolValue {
+                guard let walker = manager.enumerator(at: input, includingPropertiesForKeys: [.isRegularFileKey])
+                else { throw DeidentifyError(.invalidBatch, input: input.path, "the folder cannot be read") }
+                let base = input.standardizedFileURL.path
+                for case let url as URL in walker {
+                    guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+                    let path = url.standardizedFileURL.path
+                    guard path.hasPrefix(base + "/") else { continue }
+                    found.append(Job(input: url, relativePath: String(path.dropFirst(base.count + 1))))
+                }
+            } else {
+                found.append(Job(input: input, relativePath: input.lastPathComponent))
+            }
+            for job in found.sorted(by: { $0.relativePath < $1.relativePath }) {
+                guard seen.insert(job.relativePath).inserted else {
+                    throw DeidentifyError(
+                        .invalidBatch, input: job.input.path, "another input has the same output path",
+                        remedy: "give inputs whose file names and folder contents do not overlap")
+                }
+                if job.relativePath == BatchReport.fileName {
+                    throw DeidentifyError(.invalidBatch, input: job.input.path, "the name is reserved for the report")
+                }
+                jobs.append(job)
+            }
+        }
+        do {
+            try manager.createDirectory(at: output, withIntermediateDirectories: true)
+        } catch {
+            throw DeidentifyError(.invalidBatch, input: output.path, "the output folder cannot be created")
+        }
+        return jobs
+    }
+
+    /// De-identifies one file. Never throws: every failure is a quarantine entry.
+    func process(_ job: Job, output: URL) -> FileResult {
+        let kind = InputKind.classify(job.input)
+        switch kind {
+        case .dicom:
+            return processDICOM(job, output: output)
+        case .document(let format):
+            return FileResult(
+                relativePath: job.relativePath, kind: .document, outcome: .quarantined(
+                    code: "unsupportedDocument",
+                    reason: "\(format) documents are not de-identified by this version; the file was not copied"))
+        case .unknown:
+            return FileResult(
+                relativePath: job.relativePath, kind: .unknown, outcome: .quarantined(
+                    code: "unsupportedFormat",
+                    reason: "neither DICOM nor a supported document format (text, CSV, FHIR JSON)"))
+        }
+    }
+
+    private func processDICOM(_ job: Job, output: URL) -> FileResult {
+        var options = DICOMReader.Options.lenient
+        options.deferThreshold = deferThreshold
+        let file: DICOMFile
+        do {
+            file = try DICOMReader.read(contentsOf: job.input, options: options)
+        } catch {
+            return FileResult(
+                relativePath: job.relativePath, kind: .dicom,
+                outcome: .quarantined(code: "unreadable", reason: error.reason))
+        }
+        switch dicom.deidentify(file) {
+        case .quarantined(let reason):
+            return FileResult(
+                relativePath: job.relativePath, kind: .dicom,
+                outcome: .quarantined(code: reason.code.rawValue, reason: reason.message))
+        case .deidentified(let result, let record):
+            let destination = output.appendingPathComponent(job.relativePath)
+            do {
+                try Self.writeAtomically(to: destination) { partial throws(DICOMError) in
+                    try DICOMWriter.write(result, to: partial)
+                }
+            } catch {
+                return FileResult(
+                    relativePath: job.relativePath, kind: .dicom,
+                    outcome: .quarantined(code: "unwritable", reason: "the output could not be written: \(error)"))
+            }
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? Int) ?? 0
+            return FileResult(
+                relativePath: job.relativePath, kind: .dicom,
+                outcome: .deidentified(record: record, warnings: file.warnings.count, outputBytes: bytes))
+        }
+    }
+
+    /// Writes through a temporary name in the same folder and renames, so an output is whole or absent.
+    static func writeAtomically<E: Error>(to destination: URL, _ write: (URL) throws(E) -> Void) throws {
+        let folder = destination.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial")
+        do {
+            try write(partial)
+            // rename(2) replaces the destination atomically (POSIX), unlike FileManager's move.
+            guard Glibc.rename(partial.path, destination.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+    }
+}
+
+/// What an input file is, decided from its name and first bytes.
+enum InputKind: Equatable {
+    case dicom
+    case document(String)
+    case unknown
+
+    static func classify(_ url: URL) -> InputKind {
+        switch url.pathExtension.lowercased() {
+        case "txt", "text": return .document("text")
+        case "csv": return .document("CSV")
+        case "json": return .document("JSON")
+        case "dcm", "dicom": return .dicom
+        default: break
+        }
+        // Part 10 files carry "DICM" after a 128-byte preamble (PS3.10 §7.1); bare data sets start with a
+        // group 0002 or 0008 tag in little-endian order.
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return .unknown }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
+        if head.count >= 132, head[128..<132].elementsEqual(Array("DICM".utf8)) { return .dicom }
+        if head.count >= 4, head[1] == 0x00, head[0] == 0x02 || head[0] == 0x08, head[2...3] != [0x00, 0x00] {
+            return .dicom
+        }
+        return .unknown
+    }
+}
