@@ -56,6 +56,34 @@ import Testing
         #expect(result.text == "[NAME]; van Gogh; der Spiegel; [NAME]; [NAME]; call [PHONE] or [PHONE]")
     }
 
+    @Test func gathersTheIdentityFromADICOMDataSet() {
+        func element(_ tag: UInt32, _ vr: VR, _ text: String) -> DataElement {
+            var bytes = Array(text.utf8)
+            if bytes.count % 2 == 1 { bytes.append(0x20) }
+            return DataElement(tag: Tag(tag), vr: vr, bytes: bytes)
+        }
+        let dataset = Dataset([
+            element(0x0008_0005, .CS, "ISO_IR 192"),
+            element(0x0010_0010, .PN, "Ørsted^Kirsten^Marie"),
+            element(0x0010_0020, .LO, "DK-4471-0092"),
+            element(0x0010_0030, .DA, "19300117"),
+            element(0x0010_1000, .LO, "ALT77120\\ALT88231"),
+            element(0x0010_1040, .LO, "7 Harbour Close, Eastwick, VT 05601"),
+            element(0x0010_2154, .SH, "802-555-0177"),
+        ])
+        var identity = PatientIdentity()
+        identity.add(dataset: dataset)
+        let text = "KIRSTEN ORSTED (dk 4471 0092, alt ALT88231), b. 17011930, of Eastwick; 7 Harbour Close; "
+            + "tel 802 555 0177; zip 05601. Marie agreed."
+        let result = scrub(text, identity: identity)
+        for planted in ["KIRSTEN", "ORSTED", "4471", "0092", "ALT88231", "17011930", "Eastwick", "Harbour", "555",
+                        "0177", "05601", "Marie"]
+        {
+            #expect(!result.text.contains(planted), "\(planted) in \(result.text)")
+        }
+        #expect(result.text.contains("056**"))
+    }
+
     @Test func doesNotOverMatchInitialsOrNamesInsideWords() {
         let identity = Self.identity()
         let text = "Grade H lesion. Hansen criteria met. T2 weighted, P wave normal. Level 4."
