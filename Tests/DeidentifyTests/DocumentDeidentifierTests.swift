@@ -254,7 +254,12 @@ import Testing
     @Test func deidentifiesABundleConsistently() throws {
         let bundle = """
             {"resourceType": "Bundle", "type": "collection", "entry": [
-              {"fullUrl": "https://ehr.example.org/fhir/Patient/pat-9912", "resource": \(Self.patientJSON)},
+              {"fullUrl": "https://ehr.example.org/fhir/Patient/pat-9912", "resource": \(Self.patientJSON),
+               "request": {"method": "PUT", "url": "Patient/pat-9912"},
+               "response": {"status": "201 Created", "location": "Patient/pat-9912/_history/1"}},
+              {"resource": {"resourceType": "Basic", "id": "b1", "code": {"text": "note"}},
+               "request": {"method": "POST", "url": "Basic", "ifNoneExist": "identifier=MRN-7734-2291"},
+               "fullUrl": "urn:uuid:0f8e7d6c-5b4a-4321-8fed-cba987654321"},
               {"fullUrl": "urn:uuid:ab1f2c3d-0000-4e5f-8a9b-112233445566",
                "resource": {"resourceType": "Practitioner", "id": "prac-0042",
                             "name": [{"family": "Ashworth", "given": ["Gregory"], "prefix": ["Dr."]}]}},
@@ -266,7 +271,7 @@ import Testing
                  "effectiveDateTime": "2024-02-10T09:15:00+01:00", "issued": "2024-02-11T10:00:00Z",
                  "valueQuantity": {"value": 162.5, "unit": "cm"},
                  "device": {"display": "stadiometer S/N 4471-AA-9"},
-                 "note": [{"text": "Measured by Ashworth after Gregory called Ellie on 617-555-0187"}]}}]}
+                 "note": [{"text": "Measured by Ashworth (record pat-9912) after Gregory called Ellie on 617-555-0187"}]}}]}
             """
         let shift = try Self.shift()
         let result = try output(try Self.deidentifier().deidentify(
@@ -274,14 +279,17 @@ import Testing
         expectNoPlantedValue(result.bytes)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.bytes)) as? [String: Any])
         let entries = try #require(json["entry"] as? [[String: Any]])
-        #expect(entries.count == 3)
+        #expect(entries.count == 4)
         let patient = try #require(entries[0]["resource"] as? [String: Any])
-        let observation = try #require(entries[2]["resource"] as? [String: Any])
+        let observation = try #require(entries[3]["resource"] as? [String: Any])
         let patientID = try #require(patient["id"] as? String)
         #expect((observation["subject"] as? [String: Any])?["reference"] as? String == "Patient/" + patientID)
         #expect(entries[0]["fullUrl"] as? String == FHIRScrubber.deidentifiedBase + "Patient/" + patientID)
         let performer = try #require((observation["performer"] as? [[String: Any]])?.first?["reference"] as? String)
-        #expect(performer == entries[1]["fullUrl"] as? String)
+        #expect(performer == entries[2]["fullUrl"] as? String)
+        #expect((entries[0]["request"] as? [String: Any])?["url"] as? String == "Patient/" + patientID)
+        #expect((entries[0]["response"] as? [String: Any])?["location"] as? String == "Patient/" + patientID)
+        #expect((entries[1]["request"] as? [String: Any])?["url"] as? String == "Basic")
         #expect(performer.hasPrefix("urn:oid:2.25."))
         let coding = try #require(((observation["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first)
         #expect(coding["code"] as? String == "8302-2" && coding["display"] as? String == "Body height")

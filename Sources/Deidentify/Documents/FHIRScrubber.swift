@@ -10,8 +10,9 @@ import Foundation
 /// - ContactPoint (`telecom`) and `photo` are removed; Attachment `data` and `url` are removed unread.
 /// - Identifier `value`: the keyed patient pseudonym when its `system` is a configured patient-ID system,
 ///   else `[ID]`.
-/// - Resource `id`s and references (`Patient/123`, absolute URLs, `urn:uuid:`) are pseudonymised consistently,
-///   so references inside a Bundle still resolve; Reference `display` becomes `[NAME]`.
+/// - Resource `id`s and references (`Patient/123`, absolute URLs, `urn:uuid:`, Bundle request URLs and response
+///   locations) are pseudonymised consistently, so references inside a Bundle still resolve; conditional
+///   references (`Patient?identifier=…`) become `[REFERENCE]`; Reference `display` becomes `[NAME]`.
 /// - date, dateTime and instant values (by element name, and any string in full-date form) are shifted by the
 ///   patient's offset or reduced to the year.
 /// - Narrative `div`: the text between tags is scrubbed, tags are kept.
@@ -47,6 +48,7 @@ struct FHIRScrubber {
             return
         }
         guard let object = value as? [String: Any] else { return }
+        if object["resourceType"] is String, let id = object["id"] as? String { identity.addIdentifier(id) }
         for (key, child) in object {
             let items = (child as? [Any]) ?? [child]
             switch key {
@@ -138,6 +140,10 @@ struct FHIRScrubber {
             var mapped: [[String: Any]] = []
             for identifier in identifiers { mapped.append(self.identifier(identifier)) }
             return single ? mapped.first ?? [:] : mapped
+        case "url" where parent["method"] != nil, "location" where parent["status"] != nil:
+            // Bundle.entry.request.url and Bundle.entry.response.location: references, possibly conditional.
+            guard let text = value as? String else { return walk(value, key: key, parent: parent) }
+            return reference(text)
         case "reference", "fullUrl":
             guard let text = value as? String else { return walk(value, key: key, parent: parent) }
             return reference(text)
@@ -227,6 +233,7 @@ struct FHIRScrubber {
     /// `urn:uuid:` and `urn:oid:`; local `#id` references stay. Anything else is replaced.
     private mutating func reference(_ text: String) -> String {
         if text.hasPrefix("#") { return text }
+        if text.first?.isUppercase == true, text.allSatisfy({ $0.isASCII && $0.isLetter }) { return text }  // a type
         if text.hasPrefix("urn:uuid:") || text.hasPrefix("urn:oid:") {
             count(.otherIdentifiers)
             do { return "urn:oid:" + (try uids.pseudonym(for: text)) } catch {
