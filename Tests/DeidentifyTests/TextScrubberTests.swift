@@ -295,3 +295,18 @@ import Testing
         for chunk in chunks.dropLast() { #expect(chunk.hasSuffix("\n")) }
     }
 }
+
+@Suite struct TextScrubberTextCleanerTests {
+    @Test func cleansDICOMTextRemovingNamesAndValuesThatNoLongerFit() {
+        var identity = PatientIdentity()
+        identity.addName("Li Wu")
+        let cleaner: any TextCleaner = TextScrubber(identity: identity, dateShift: DateShift(days: -1))
+        #expect(cleaner.clean("WU^LI", vr: .PN, tag: Tag(0x0010_0010)) == nil)
+        #expect(cleaner.clean("CT chest for Li Wu 2023-04-05", vr: .LO, tag: Tag(0x0008_1030))
+            == "CT chest for [NAME] 2023-04-04")
+        #expect(cleaner.clean("ABDOMEN\\Dr. Wu", vr: .LO, tag: Tag(0x0008_1030)) == "ABDOMEN\\Dr. [NAME]")
+        #expect(cleaner.clean("Li", vr: .SH, tag: Tag(0x0008_0050)) == "[NAME]")
+        #expect(cleaner.clean("Li; Wu; Li; Wu", vr: .SH, tag: Tag(0x0008_0050)) == nil)  // 30 characters scrubbed
+        #expect(cleaner.clean("T2 weighted", vr: .LO, tag: Tag(0x0008_103E)) == "T2 weighted")
+    }
+}
