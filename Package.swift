@@ -19,13 +19,14 @@ let package = Package(
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
-        .target(name: "Synthesis", dependencies: ["DICOM"]),
+        // Layer 3
+        .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
         // Layer 5
         .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM", "TestSupport"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM", "Deidentify", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),

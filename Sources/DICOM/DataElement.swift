@@ -51,7 +51,7 @@ public struct DataElement: Sendable, Hashable {
     }
 
     /// The VR the data dictionary gives for the tag, or `nil` for unknown (e.g. private) tags.
-    public var dictionaryVR: VR? { DataDictionary.entry(for: tag)?.vr }
+    public var dictionaryVR: VR? { DataDictionary.vr(for: tag) }
 
     /// The dictionary keyword (`PatientName`), or an empty string.
     public var keyword: String { DataDictionary.entry(for: tag)?.keyword ?? "" }

@@ -10,9 +10,22 @@ public enum VR: String, CaseIterable, Hashable, Sendable, CustomStringConvertibl
 
     /// Creates a VR from the two bytes of an explicit VR encoding; `nil` if they name no VR.
     public init?(byte0: UInt8, byte1: UInt8) {
-        guard (0x41...0x5A).contains(byte0), (0x41...0x5A).contains(byte1) else { return nil }
-        self.init(rawValue: String(decoding: [byte0, byte1], as: UTF8.self))
+        guard (0x41...0x5A).contains(byte0), (0x41...0x5A).contains(byte1),
+            let vr = VR.byLetters[Int(byte0 &- 0x41) &* 26 &+ Int(byte1 &- 0x41)]
+        else { return nil }
+        self = vr
     }
+
+    /// Every two-letter code A–Z × A–Z, indexed (first − "A") × 26 + (second − "A"): reading a VR from a
+    /// header is then an array look-up, not a string comparison.
+    private static let byLetters: [VR?] = {
+        var table = [VR?](repeating: nil, count: 26 * 26)
+        for vr in allCases {
+            let letters = Array(vr.rawValue.utf8)
+            table[Int(letters[0] - 0x41) * 26 + Int(letters[1] - 0x41)] = vr
+        }
+        return table
+    }()
 
     /// VRs whose explicit encoding has 2 reserved bytes and a 32-bit length (PS3.5 §7.1.2, Table 7.1-1).
     public var hasLongExplicitLength: Bool {

@@ -84,3 +84,35 @@ import Testing
         #expect(result.standardError.contains("'--slices'"))
     }
 }
+
+@Suite struct SynthCommandTests {
+    @Test func synthWritesACorpusAndItsManifest() throws {
+        let folder = try TemporaryDirectory(prefix: "synth-cli")
+        let out = folder.file("corpus").path
+        let result = try ProcessRunner.run(try ToolLocator.fedlake(), ["synth", "--out", out, "--patients", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(FileManager.default.fileExists(atPath: folder.file("corpus/manifest.json").path))
+        #expect(FileManager.default.fileExists(atPath: folder.file("corpus/patient-0002/sr-1.dcm").path))
+        #expect(result.standardOutput.contains("planted values: "))
+    }
+
+    @Test func synthJSONSummaryCountsFilesAndPlantedValues() throws {
+        let folder = try TemporaryDirectory(prefix: "synth-cli-json")
+        let result = try ProcessRunner.run(
+            try ToolLocator.fedlake(), ["synth", "--out", folder.path, "--patients", "1", "--seed", "3", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        #expect(summary?["patients"] as? Int == 1)
+        #expect((summary?["planted"] as? Int ?? 0) > 1000)
+    }
+
+    @Test func synthRefusesBadArgumentsWithExitCode2() throws {
+        let folder = try TemporaryDirectory(prefix: "synth-cli-bad")
+        let zero = try ProcessRunner.run(try ToolLocator.fedlake(), ["synth", "--out", folder.path, "--patients", "0"])
+        #expect(zero.status == 2)
+        #expect(zero.standardError.hasPrefix("Error: The value '0' is invalid for '--patients'"))
+        let missing = try ProcessRunner.run(try ToolLocator.fedlake(), ["synth"])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("--out"))
+    }
+}

@@ -33,4 +33,27 @@ import Testing
         #expect(DataDictionary.entry(for: Tag(0x0009_0010))?.vr == .LO)
         #expect(DataDictionary.entry(for: Tag(0x0009_1001)) == nil)
     }
+
+    @Test func vrLookupAgreesWithTheEntryTable() {
+        // Every exact row, plus repeating groups, group lengths, private creators and unknown private tags.
+        var tags: [DICOM.Tag] = []
+        // Groups 0008 (general), 0028 (image pixel: "US or SS", "OB or OW", "US or OW" rows).
+        for group: UInt16 in [0x0008, 0x0028] {
+            for element in 0...UInt16(0x9FFF) where DataDictionary.entry(for: Tag(group: group, element: element)) != nil {
+                tags.append(Tag(group: group, element: element))
+            }
+        }
+        tags += [
+            .patientName, .pixelData, Tag(0x6002_3000), Tag(0x5004_3000), Tag(0x7F02_0010), Tag(0x0009_0000),
+            Tag(0x0009_0010), Tag(0x0009_1001), Tag(0x0028_0106), Tag(0x0028_3006), Tag(0xFFFE_E000), Tag(0x0011_0000),
+            Tag(0x0123_4567),
+        ]
+        for keyword in ["ImageType", "Rows", "LUTData", "OverlayData", "RedPaletteColorLookupTableData"] {
+            if let tag = DataDictionary.tag(forKeyword: keyword) { tags.append(tag) }
+        }
+        for tag in tags {
+            #expect(DataDictionary.vr(for: tag) == DataDictionary.entry(for: tag)?.vr, "\(tag)")
+        }
+        #expect(tags.count > 400)
+    }
 }

@@ -2,8 +2,8 @@ public import Foundation
 
 /// Reads DICOM Part 10 files and bare data sets in any transfer syntax (PS3.10 §7, PS3.5 §7–§10).
 ///
-/// Files are memory-mapped, so with `stopBeforePixels` or a `deferThreshold` only the headers are
-/// copied into memory, however large the file. Defective input is refused with a ``DICOMError`` naming
+/// Files larger than 64 KiB are memory-mapped, so with `stopBeforePixels` or a `deferThreshold` only the
+/// headers are copied into memory, however large the file (smaller files are read whole). Defective input is refused with a ``DICOMError`` naming
 /// the file, tag and byte offset; in `.lenient` mode the defects pydicom tolerates are repaired and
 /// recorded as ``DICOMWarning``s instead.
 ///

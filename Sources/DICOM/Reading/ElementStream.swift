@@ -87,15 +87,8 @@ struct ElementStream {
     func implicitVR(for tag: Tag) -> VR {
         // Private Creator elements are LO (PS3.5 §7.8.1), whatever their group.
         if tag.isPrivateCreator { return .LO }
-        guard let entry = DataDictionary.entry(for: tag) else { return .UN }
-        let vrs = entry.vrs
-        if vrs.count > 1 {
-            // "OB or OW" (Pixel Data, overlays): implicit VR encodes OW (PS3.5 §A.1 Note, §8.1.2).
-            if vrs.contains(.OW) { return .OW }
-            // "US or SS" depends on Pixel Representation (0028,0103) (PS3.3 C.7.6.3.1).
-            if vrs.contains(.SS) { return pixelRepresentation == 1 ? .SS : .US }
-        }
-        return entry.vr
+        // "OB or OW" is OW, "US or SS" follows Pixel Representation (see `DictionaryVR`).
+        return DataDictionary.vrFacts(for: tag)?.implicitVR(pixelRepresentation: pixelRepresentation) ?? .UN
     }
 
     /// Reads the header at `position` without moving; `limit` is where the enclosing value ends.
@@ -139,22 +132,32 @@ struct ElementStream {
     mutating func readDataset(end: Int, depth: Int, inherited: [String], context: Context) throws(DICOMError)
         -> Dataset
     {
-        var dataset = Dataset(sortedElements: [], inheritedCharacterSetTerms: inherited)
+        // Elements in reading order; sorted (stably, later duplicates winning) only if they arrived out of order,
+        // so out-of-order input costs one sort rather than one insertion per element.
         var elements: [DataElement] = []
+        elements.reserveCapacity(context == .topLevel ? 128 : 16)
         var sorted = true
+        // The tag order is checked against the last element of the in-order prefix.
+        var lastInOrderTag: Tag?
         var terms = inherited
         let savedPixelRepresentation = pixelRepresentation
         pixelRepresentation = 0
         defer { pixelRepresentation = savedPixelRepresentation }
+        // The trailing-padding check below scans for the first non-zero byte at most once per zero run
+        // (a scan from `zeroScanStart` found `firstNonZero`), keeping the check linear in the data set size.
+        var zeroScanStart = Int.max
+        var firstNonZero = 0
 
         func finish() -> Dataset {
             if sorted { return Dataset(sortedElements: elements, inheritedCharacterSetTerms: inherited) }
-            return dataset
+            return Dataset(sortedElements: Self.sortedKeepingLast(elements), inheritedCharacterSetTerms: inherited)
         }
 
         while position < end {
             let start = position
             if end - start < 8 {
+                // What follows the file meta group belongs to the data set (a deflated body may be 2 bytes).
+                if context == .fileMeta { break }
                 guard context == .topLevel || (isLenient && end == buffer.count) else {
                     throw error(.truncated, "the input ends inside an element header", tag: nil, at: start)
                 }
@@ -193,7 +196,10 @@ struct ElementStream {
                 }
                 throw error(.invalidItem, "item tag where a data element was expected", tag: tag, at: start)
             default:
-                break
+                if tag.group == 0xFFFE {
+                    try skipReservedElement(tag: tag, start: start, end: end)
+                    continue
+                }
             }
 
             if context == .topLevel, options.stopBeforePixels,
@@ -204,21 +210,26 @@ struct ElementStream {
                 break
             }
 
-            if let last = elements.last, tag <= last.tag {
-                if context == .topLevel, tag.rawValue == 0, Self.isAllZero(buffer, from: start, to: end) {
-                    try tolerate(.trailingData, "\(end - start) NUL bytes of padding after the last element ignored", tag: nil, at: start)
-                    position = end
-                    break
+            if let last = lastInOrderTag, tag <= last {
+                if context == .topLevel, tag.rawValue == 0 {
+                    if start < zeroScanStart || start > firstNonZero {
+                        zeroScanStart = start
+                        firstNonZero = Self.firstNonZero(buffer, from: start, to: end)
+                    }
+                    if firstNonZero == end {
+                        try tolerate(
+                            .trailingData, "\(end - start) NUL bytes of padding after the last element ignored",
+                            tag: nil, at: start)
+                        position = end
+                        break
+                    }
                 }
-                if tag == last.tag {
+                if tag == last {
                     try tolerate(.tagOrder, "tag occurs twice; the later element is kept", tag: tag, at: start)
                 } else {
-                    try tolerate(.tagOrder, "tag out of ascending order (follows \(last.tag))", tag: tag, at: start)
+                    try tolerate(.tagOrder, "tag out of ascending order (follows \(last))", tag: tag, at: start)
                 }
-                if sorted {
-                    dataset = Dataset(sortedElements: elements, inheritedCharacterSetTerms: inherited)
-                    sorted = false
-                }
+                sorted = false
             }
 
             let header = try readHeader(limit: end)
@@ -252,7 +263,7 @@ struct ElementStream {
                         tag: tag, end: valueStart + length, limit: valueStart + length, depth: depth + 1, terms: terms)
                     position = valueStart + length
                     element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), encodedVR: header.encodedVR)
-                } else if header.vr == .UN, DataDictionary.entry(for: tag)?.vr == .SQ,
+                } else if header.vr == .UN, DataDictionary.vr(for: tag) == .SQ,
                     let items = attemptUNSequence(tag: tag, start: valueStart, length: length, depth: depth + 1, terms: terms)
                 {
                     element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), encodedVR: header.encodedVR)
@@ -279,7 +290,8 @@ struct ElementStream {
             } else if tag == .pixelRepresentation, let value = element.uint16s?.first {
                 pixelRepresentation = value
             }
-            if sorted { elements.append(element) } else { dataset.set(element) }
+            if sorted { lastInOrderTag = tag }
+            elements.append(consume element)
         }
         if context == .undefinedLengthItem {
             throw error(
@@ -287,6 +299,23 @@ struct ElementStream {
                 at: position)
         }
         return finish()
+    }
+
+    /// Group FFFE holds only the Item and delimitation tags (PS3.5 §7.5), encoded with no VR; any other
+    /// (FFFE,xxxx) "element" has no defined encoding, so strict reading refuses it and lenient reading
+    /// skips it (tag and 4-byte length, as the delimiters are encoded) with a warning.
+    private mutating func skipReservedElement(tag: Tag, start: Int, end: Int) throws(DICOMError) {
+        let length = uint32(at: start + 4)
+        guard isLenient, length != Self.undefinedLength, Int(length) <= end - start - 8 else {
+            throw error(
+                .invalidItem, "a data element in group FFFE, which holds only items and delimiters (PS3.5 §7.5)",
+                tag: tag, at: start,
+                remedy: isLenient ? nil : "use .lenient to skip it")
+        }
+        try tolerate(
+            .invalidItem, "a data element in group FFFE, which holds only items and delimiters (PS3.5 §7.5); skipped",
+            tag: tag, at: start)
+        position = start + 8 + Int(length)
     }
 
     /// An element of undefined length: a sequence, UN holding a sequence, or encapsulated data (PS3.5 §7.5, §A.4).
@@ -477,12 +506,31 @@ struct ElementStream {
         return .bytes(bytes)
     }
 
-    static func isAllZero(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Bool {
+    /// The offset of the first non-zero byte in `start..<end`, or `end` if they are all zero.
+    static func firstNonZero(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         var index = start
-        while index < end {
-            if buffer[index] != 0 { return false }
-            index += 1
+        while index < end, buffer[index] == 0 { index += 1 }
+        return index
+    }
+
+    /// Elements read out of order, sorted by tag; of several with one tag the last read is kept (PS3.5 §7.1
+    /// requires ascending order; lenient reading keeps the later duplicate, as `Dataset.set` would).
+    static func sortedKeepingLast(_ elements: [DataElement]) -> [DataElement] {
+        // Sort positions, not elements, with the position as tie-breaker: a stable order without moving values twice.
+        let order = elements.indices.sorted { a, b in
+            let tagA = elements[a].tag.rawValue
+            let tagB = elements[b].tag.rawValue
+            return tagA != tagB ? tagA < tagB : a < b
         }
-        return true
+        var result: [DataElement] = []
+        result.reserveCapacity(elements.count)
+        for index in order {
+            if let last = result.last, last.tag == elements[index].tag {
+                result[result.count - 1] = elements[index]
+            } else {
+                result.append(elements[index])
+            }
+        }
+        return result
     }
 }

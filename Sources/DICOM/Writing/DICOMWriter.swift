@@ -275,6 +275,13 @@ final class Encoder {
 
     func write(_ element: DataElement) throws(DICOMError) {
         let tag = element.tag
+        // Items and delimiters are written by the sequence and fragment encoders; group FFFE has no other
+        // elements and no encoding for them (PS3.5 §7.5), so a reader could not read one back.
+        guard tag.group != 0xFFFE else {
+            throw DICOMError(
+                .cannotEncode, "group FFFE holds only items and delimiters (PS3.5 §7.5), not data elements", tag: tag,
+                remedy: "remove the element")
+        }
         let vr = writtenVR(element)
         switch element.value {
         case .bytes(let bytes):

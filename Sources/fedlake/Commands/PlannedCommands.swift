@@ -1,11 +1,5 @@
 // Commands of the contract (ARCHITECTURE.md) that later work builds. Each says so and exits 1.
 
-struct Synth: UnbuiltCommand {
-    static let plannedIn = "de-identification: synthetic corpus with planted PHI"
-    static let configuration = CommandConfiguration(
-        abstract: "Synthesize DICOM and documents with planted PHI, and a manifest of it.", isAvailable: false)
-}
-
 struct Pki: CommandGroup {
     static let configuration = CommandConfiguration(
         abstract: "The federation's certificate authority.",
