@@ -149,7 +149,7 @@ import Testing
         #expect(table.rows[1][2] == String(format: "%04d-%02d-%02d", birth.year, birth.month, birth.day))
         #expect(table.rows[1][3] == "[PHONE]")
         #expect(table.rows[1][4] == "024")
-        #expect(table.rows[1][5] == "90+")
+        #expect(table.rows[1][5] == "[90+]")
         #expect(table.rows[1][6] == String(format: "%04d-%02d-%02d", study.year, study.month, study.day))
         #expect(table.rows[1][7] == "Seen by Dr. [NAME], \"urgent\"\nline two: [NAME] called [PHONE]")
         #expect(table.rows[2][3] == "")

@@ -206,7 +206,7 @@ public struct DocumentDeidentifier: Sendable {
             if let age = Int(cell.trimmingSpaces) {
                 guard age > AgeClamp.thresholdYears else { return cell }
                 counts[.agesOver89, default: 0] += 1
-                return "90+"
+                return TextScrubber.ageSurrogate
             }
             fallthrough
         case .text:

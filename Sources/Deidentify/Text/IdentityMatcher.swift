@@ -241,6 +241,7 @@ struct IdentityMatcher {
         case .city: "[CITY]"
         case .postalCode: zipPolicy.truncated(phrase.normalized).map { $0 + "**" }
         case .birthDate: "[DATE]"
+        case .institution: "[INSTITUTION]"
         }
     }
 
@@ -251,6 +252,7 @@ struct IdentityMatcher {
         case .email: .emailAddresses
         case .address, .city, .postalCode: .geographic
         case .birthDate: .dates
+        case .institution: .otherIdentifiers
         }
     }
 }

@@ -31,7 +31,7 @@ public struct PatientIdentity: Sendable, Hashable {
 
     /// What kind of value a normalised phrase is, which decides its surrogate.
     enum PhraseKind: Int, Sendable, Hashable, Comparable {
-        case identifier, phone, email, address, city, postalCode, birthDate
+        case identifier, phone, email, address, city, postalCode, birthDate, institution
 
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -175,6 +175,13 @@ public struct PatientIdentity: Sendable, Hashable {
         }
     }
 
+    /// Adds the name of the institution or department that holds the patient's records (Institution Name
+    /// (0008,0080), Institutional Department Name (0008,1040)): not one of the Safe Harbor identifiers, but with the
+    /// rest it narrows down who and where the patient is, and DICOM de-identification removes it too.
+    public mutating func addInstitution(_ name: String) {
+        add(name, kind: .institution, minimum: 4)
+    }
+
     /// Adds the birth date; it is searched for after dates are shifted, so any form the date patterns miss
     /// (`19510314`, `03141951`, `14031951`) is still removed.
     public mutating func addBirthDate(_ date: DICOMDate) {
@@ -185,20 +192,31 @@ public struct PatientIdentity: Sendable, Hashable {
         }
     }
 
-    /// Adds the patient's identifiers from a DICOM data set: Patient's Name (0010,0010), Other Patient Names
-    /// (0010,1001), Patient's Birth Name (0010,1005), Patient's Mother's Birth Name (0010,1060), Patient ID
-    /// (0010,0020), Other Patient IDs (0010,1000), Medical Record Locator (0010,1090), Patient's Address
-    /// (0010,1040), Patient's Telephone Numbers (0010,2154) and Patient's Birth Date (0010,0030) (PS3.3 C.7.1.1).
+    /// Adds the patient's identifiers from a DICOM data set (PS3.3 C.7.1.1, C.7.2.1, C.7.3.1, C.7.5.1): Patient's
+    /// Name (0010,0010), Other Patient Names (0010,1001), Patient's Birth Name (0010,1005), Patient's Mother's Birth
+    /// Name (0010,1060), Patient ID (0010,0020), Other Patient IDs (0010,1000), Medical Record Locator (0010,1090),
+    /// Patient's Address (0010,1040), Patient's Telephone Numbers (0010,2154), Patient's Birth Date (0010,0030);
+    /// the names of the staff around the study — Referring Physician's Name (0008,0090), Performing Physician's
+    /// Name (0008,1050), Name of Physician(s) Reading Study (0008,1060), Operators' Name (0008,1070) — and
+    /// Institution Name (0008,0080), Institution Address (0008,0081), Institutional Department Name (0008,1040).
     public mutating func add(dataset: Dataset) {
-        for tag in [Tag(0x0010_0010), Tag(0x0010_1001), Tag(0x0010_1005), Tag(0x0010_1060)] {
+        for tag in [
+            Tag(0x0010_0010), Tag(0x0010_1001), Tag(0x0010_1005), Tag(0x0010_1060), Tag(0x0008_0090),
+            Tag(0x0008_1050), Tag(0x0008_1060), Tag(0x0008_1070),
+        ] {
             for value in dataset.strings(for: tag) ?? [] { add(personName: PersonName(parsing: value)) }
         }
         for tag in [Tag(0x0010_0020), Tag(0x0010_1000), Tag(0x0010_1090)] {
             for value in dataset.strings(for: tag) ?? [] { addIdentifier(value) }
         }
-        if let address = dataset.string(for: Tag(0x0010_1040)) { addAddress(text: address) }
+        for tag in [Tag(0x0010_1040), Tag(0x0008_0081)] {
+            if let address = dataset.string(for: tag) { addAddress(text: address) }
+        }
         for value in dataset.strings(for: Tag(0x0010_2154)) ?? [] { addPhone(value) }
         if let text = dataset.string(for: Tag(0x0010_0030)), let date = DICOMDate(parsing: text) { addBirthDate(date) }
+        for tag in [Tag(0x0008_0080), Tag(0x0008_1040)] {
+            if let name = dataset.string(for: tag) { addInstitution(name) }
+        }
     }
 
     private mutating func add(_ value: String, kind: PhraseKind, minimum: Int) {

@@ -274,7 +274,7 @@ extension TextScrubber {
             "age-years",
             #"(?<![\d.,])(\d{2,3})[ \t]{0,3}-?[ \t]{0,3}(?i:years?|yrs?|y/o|y\.o\.?|yo|y)(?![\p{L}])"#, group: 1
         ) { match, _ in ageOver89(match[1]) },
-        ScrubRule("age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?![\d.])"#, group: 1) {
+        ScrubRule("age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?!\d|\.\d)"#, group: 1) {
             match, _ in ageOver89(match[1])
         },
         ScrubRule(
@@ -360,10 +360,14 @@ extension TextScrubber {
 
     // MARK: Helpers
 
-    /// `90+` for an age over 89.
+    /// The surrogate of an age over 89: the Safe Harbor category "90 or older", bracketed like every surrogate
+    /// (so `aged 90` becomes `aged [90+]`, which no longer contains the original).
+    static let ageSurrogate = "[90+]"
+
+    /// ``ageSurrogate`` for an age over 89.
     static func ageOver89(_ text: String) -> (text: String, category: SafeHarborIdentifier)? {
         guard let age = Int(text), age > AgeClamp.thresholdYears else { return nil }
-        return ("90+", .agesOver89)
+        return (ageSurrogate, .agesOver89)
     }
 
     /// A phone number, or a fax number when `fax` precedes it closely.

@@ -22,7 +22,7 @@ import Synchronization
 ///   no shift a date becomes its year, and a day without a year becomes `[DATE]`. Years alone are kept
 ///   (Safe Harbor allows them);
 /// - the patient's birth date in any leftover digit form;
-/// - ages over 89 (`92-year-old`, `93 yo`, `93 y/o`, `age 93`, `aged 95`) become `90+`;
+/// - ages over 89 (`92-year-old`, `93 yo`, `93 y/o`, `age 93`, `aged 95`) become `[90+]`;
 /// - names: after a title (`Dr.`, `Mr`, `Mrs.`, `Ms.`, `Prof.`, `Nurse`, `Doctor`), lists after `Drs.`,
 ///   after a label (`Patient:`, `Name:`, `Referring Physician:`, `Signed by`), before a credential
 ///   (`Jane Roe, MD`);
@@ -31,7 +31,8 @@ import Synchronization
 ///   `000` by the ``ZIPCodePolicy``), `City, State` pairs, `ZIP:` labels.
 ///
 /// Surrogates are typed placeholders in brackets — `[NAME]`, `[ADDRESS]`, `[CITY]`, `[ID]`, `[PHONE]`, `[FAX]`,
-/// `[EMAIL]`, `[URL]`, `[IP]`, `[SSN]`, `[SERIAL]`, `[PLATE]`, `[VIN]`, `[UID]`, `[DATE]` — never realistic fakes:
+/// `[EMAIL]`, `[URL]`, `[IP]`, `[SSN]`, `[SERIAL]`, `[PLATE]`, `[VIN]`, `[UID]`, `[DATE]`, `[INSTITUTION]`, `[90+]`
+/// — never realistic fakes:
 /// a fake name or number can be mistaken for a real one, or collide with one, and typed placeholders show a
 /// reader what was there. ZIP codes become `021**`; shifted dates stay dates. Output is deterministic: the same
 /// text, identity, shift and policy always give the same bytes.
