@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
     ],

@@ -369,7 +369,7 @@ final class DeidentificationSession {
         return noted(element, path, .kept, reason, table: table)
     }
 
-    /// C: dates shifted, coded strings and time-zone offsets validated, free text to the ``TextCleaner``,
+    /// C: dates shifted, time-zone offsets validated, coded strings removed, free text to the ``TextCleaner``,
     /// sequences processed; anything else removed.
     private func clean(_ element: DataElement, in dataset: Dataset, path: String, table: ResolvedAction)
         -> DataElement?
@@ -390,7 +390,11 @@ final class DeidentificationSession {
         case .DA, .DT, .TM:
             return temporal(element, path: path, reason: .profileTable, table: table)
         case .CS:
-            return keepValidated(element, path: path, reason: .profileTable, table: table)
+            // C asks for "values of similar meaning known not to contain identifying information" (PS3.15
+            // E.1.1). A coded string passes the CS repertoire check whatever it encodes (initials, an ID), and
+            // without the attribute's defined terms nothing proves its meaning: fail closed and remove it.
+            builder.note(path, .removed, .profileTable, table: table)
+            return nil
         case .LO, .SH, .ST, .LT, .UT, .UC, .PN, .AE, .UR:
             return cleanText(element, characterSet: dataset.characterSet, path: path, table: table)
         default:
