@@ -246,9 +246,13 @@ import TestSupport
     /// Found by fuzzing the de-identifier: a file whose transfer syntax UID is unknown was read leniently
     /// (as explicit VR little endian, encapsulated) and written out under that unknown UID.
     @Test func quarantinesAnInstanceWhoseTransferSyntaxIsUnknown() throws {
-        var file = try #require(SyntheticStudy(seed: 4, slices: 1, size: 8).files().first)
-        file.fileMeta.set(DataElement(tag: .transferSyntaxUID, vr: .UI, string: "1.2.3.4.5.6.7"))
-        let bytes = try DICOMWriter.encode(file)
+        let file = try #require(SyntheticStudy(seed: 4, slices: 1, size: 8).files().first)
+        var bytes = try DICOMWriter.encode(file)
+        // Put an unknown UID of the same length in place of the transfer syntax in the file meta.
+        let known = Array("1.2.840.10008.1.2.1\0".utf8)
+        let unknown = Array("1.2.3.4.5.6.7.8.9.1\0".utf8)
+        let at = try #require((0..<300).first { bytes[$0..<($0 + known.count)].elementsEqual(known) })
+        bytes.replaceSubrange(at..<(at + known.count), with: unknown)
         let read = try DICOMReader.read(bytes: bytes, options: .lenient)
         let key = SecureBytes(Array("a test key that is long enough for HMAC".utf8))
         let outcome = try DICOMDeidentifier(configuration: DeidentificationConfiguration(key: key)).deidentify(read)

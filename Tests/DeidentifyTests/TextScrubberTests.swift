@@ -30,6 +30,14 @@ import Testing
 
     // MARK: Names
 
+    @Test func replacesUnlabelledCodesThatMixLettersAndDigits() {
+        #expect(scrub("Specimen CANARY-AAAB3 sent").text == "Specimen [ID] sent")
+        #expect(scrub("order X7F3K9Q pending").text == "order [ID] pending")
+        // Numbers in words and short technical terms stay.
+        #expect(scrub("COVID-19 negative, HbA1c normal, T2 weighted, 3D recon").text
+            == "COVID-19 negative, HbA1c normal, T2 weighted, 3D recon")
+    }
+
     @Test func findsThePatientsOwnNamesInAnyCaseOrderAndSpelling() {
         let identity = Self.identity()
         for text in [

@@ -23,10 +23,16 @@ public struct BatchDeidentifier: Sendable {
     /// Values larger than this stay in the input file and are copied to the output in chunks (pixel data is
     /// streamed, never held whole in memory).
     public var deferThreshold: Int
+    /// The de-identifier for text, CSV and FHIR documents; without one, documents are quarantined.
+    public var documents: DocumentDeidentifier?
 
     /// Creates a batch runner.
-    public init(dicom: DICOMDeidentifier, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        dicom: DICOMDeidentifier, documents: DocumentDeidentifier? = nil,
+        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.dicom = dicom
+        self.documents = documents
         self.concurrency = max(1, concurrency)
         self.deferThreshold = 64 * 1024
     }
@@ -50,13 +56,16 @@ public struct BatchDeidentifier: Sendable {
         inputs: [URL], output: URL, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DeidentifyError) -> BatchReport {
         let jobs = try plan(inputs: inputs, output: output)
+        // Documents are scrubbed with what the DICOM and FHIR inputs say about their patient, so the patients
+        // are indexed first (headers only).
+        let patients = documents == nil ? PatientIndex() : PatientIndex.build(jobs: jobs, concurrency: concurrency)
         let results = Mutex<[FileResult?]>(Array(repeating: nil, count: jobs.count))
         let done = Atomic<Int>(0)
         let workers = min(concurrency, max(1, jobs.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
             while index < jobs.count {
-                let result = process(jobs[index], output: output)
+                let result = process(jobs[index], output: output, patients: patients)
                 results.withLock { $0[index] = result }
                 let finished = done.add(1, ordering: .relaxed).newValue
                 progress?(finished, jobs.count)
@@ -112,16 +121,19 @@ public struct BatchDeidentifier: Sendable {
     }
 
     /// De-identifies one file. Never throws: every failure is a quarantine entry.
-    func process(_ job: Job, output: URL) -> FileResult {
+    func process(_ job: Job, output: URL, patients: PatientIndex) -> FileResult {
         let kind = InputKind.classify(job.input)
         switch kind {
         case .dicom:
             return processDICOM(job, output: output)
         case .document(let format):
-            return FileResult(
-                relativePath: job.relativePath, kind: .document, outcome: .quarantined(
-                    code: "unsupportedDocument",
-                    reason: "\(format) documents are not de-identified by this version; the file was not copied"))
+            guard let documents else {
+                return FileResult(
+                    relativePath: job.relativePath, kind: .document, outcome: .quarantined(
+                        code: "unsupportedDocument",
+                        reason: "\(format) documents are not de-identified in this run; the file was not copied"))
+            }
+            return processDocument(job, output: output, documents: documents, patients: patients)
         case .unknown:
             return FileResult(
                 relativePath: job.relativePath, kind: .unknown, outcome: .quarantined(
@@ -161,6 +173,39 @@ public struct BatchDeidentifier: Sendable {
             return FileResult(
                 relativePath: job.relativePath, kind: .dicom,
                 outcome: .deidentified(record: record, warnings: file.warnings.count, outputBytes: bytes))
+        }
+    }
+
+    private func processDocument(
+        _ job: Job, output: URL, documents: DocumentDeidentifier, patients: PatientIndex
+    ) -> FileResult {
+        func quarantine(_ code: String, _ reason: String) -> FileResult {
+            FileResult(relativePath: job.relativePath, kind: .document, outcome: .quarantined(code: code, reason: reason))
+        }
+        guard let data = try? Data(contentsOf: job.input) else { return quarantine("unreadable", "the file cannot be read") }
+        let bytes = [UInt8](data)
+        // A document linked to one patient is scrubbed with that patient's identity and shifted by their date
+        // shift; an unlinked one with every known identity, and its dates reduced to years.
+        let link = patients.patient(forDocumentIn: job.relativePath)
+        var dateShift: DateShift?
+        if let link, dicom.configuration.options.contains(.retainLongitudinalTemporalInformationModifiedDates) {
+            dateShift = try? DateShifter(key: dicom.configuration.key, range: dicom.configuration.dateShiftRange)
+                .shift(forPatientID: link.patientID, issuer: link.issuer)
+        }
+        let identity = link?.identity ?? patients.everyone
+        switch documents.deidentify(bytes: bytes, fileName: job.relativePath, identity: identity, dateShift: dateShift) {
+        case .quarantined(let error):
+            return quarantine(error.code.rawValue, error.reason)
+        case .deidentified(let cleaned, _, _):
+            let destination = output.appendingPathComponent(job.relativePath)
+            do {
+                try Self.writeAtomically(to: destination) { partial in try Data(cleaned).write(to: partial) }
+            } catch {
+                return quarantine("unwritable", "the output could not be written")
+            }
+            return FileResult(
+                relativePath: job.relativePath, kind: .document,
+                outcome: .deidentified(record: nil, warnings: 0, outputBytes: cleaned.count))
         }
     }
 

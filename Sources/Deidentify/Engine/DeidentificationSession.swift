@@ -11,6 +11,8 @@ final class DeidentificationSession {
     let profile = ConfidentialityProfile.standard
     var builder = RecordBuilder()
     var dateShift: DateShift?
+    /// The text cleaner for this instance (``TextCleaner/cleaner(for:dateShift:)``), set once the date shift is known.
+    var textCleaner: any TextCleaner
     var failure: DeidentifyError?
     var bigEndianSource = false
     let modifiesDates: Bool
@@ -26,6 +28,7 @@ final class DeidentificationSession {
         keepsFullDates = options.contains(.retainLongitudinalTemporalInformationFullDates)
         retainsUIDs = options.contains(.retainUIDs)
         retainsSafePrivate = options.contains(.retainSafePrivate)
+        textCleaner = configuration.textCleaner
     }
 
     // MARK: The instance
@@ -41,6 +44,7 @@ final class DeidentificationSession {
 
         var record = DeidentificationRecord()
         record.dateShiftBasis = keyDateShift(original)
+        textCleaner = configuration.textCleaner.cleaner(for: original, dateShift: modifiesDates ? dateShift : nil)
         var dataset = process(original, path: "")
         if let failure {
             return .quarantined(
@@ -253,7 +257,7 @@ final class DeidentificationSession {
         if let resolved = profile.action(for: tag, options: configuration.options) {
             return apply(resolved, to: element, in: dataset, path: path)
         }
-        return allowlisted(element, path: path)
+        return allowlisted(element, in: dataset, path: path)
     }
 
     /// Applies the table's action, composite actions resolved with the Type unknown.
@@ -293,7 +297,7 @@ final class DeidentificationSession {
     }
 
     /// Attributes the table does not list (``AttributeAllowlist``).
-    private func allowlisted(_ element: DataElement, path: String) -> DataElement? {
+    private func allowlisted(_ element: DataElement, in dataset: Dataset, path: String) -> DataElement? {
         guard let entry = DataDictionary.entry(for: element.tag) else {
             builder.note(path, .removed, .unknownPublicTag)
             return nil
@@ -319,6 +323,12 @@ final class DeidentificationSession {
                 || configuration.additionalTextAllowlist.contains(element.tag)
             {
                 return noted(element, path, .kept, .textAllowlist)
+            }
+            // Text Value (0040,A160) is the text of SR TEXT content items; Table E.1-1 lists their container,
+            // Content Sequence, with C under Clean Structured Content (PS3.15 E.3.5): the text is cleaned, which
+            // also keeps the Type 1C Text Value that a TEXT item requires.
+            if element.tag == Tag(0x0040_A160), configuration.options.contains(.cleanStructuredContent) {
+                return cleanText(element, characterSet: dataset.characterSet, path: path, table: nil)
             }
             builder.note(path, .removed, .notAllowlisted)
             return nil
@@ -404,11 +414,11 @@ final class DeidentificationSession {
     }
 
     private func cleanText(
-        _ element: DataElement, characterSet: SpecificCharacterSet, path: String, table: ResolvedAction
+        _ element: DataElement, characterSet: SpecificCharacterSet, path: String, table: ResolvedAction?
     ) -> DataElement? {
         guard case .bytes = element.value,
             let text = element.stringValue(using: { characterSet.decode($0, vr: $1) }),
-            let cleaned = configuration.textCleaner.clean(text, vr: element.vr, tag: element.tag),
+            let cleaned = textCleaner.clean(text, vr: element.vr, tag: element.tag),
             let bytes = characterSet.encode(cleaned, vr: element.vr)
         else {
             builder.note(path, .removed, .textCleaner, table: table)

@@ -22,6 +22,18 @@ public protocol TextCleaner: Sendable {
     ///   - tag: The attribute, for cleaners that treat some attributes differently.
     /// - Returns: Text that is safe to keep, in the same VR, or `nil`.
     func clean(_ text: String, vr: VR, tag: Tag) -> String?
+
+    /// The cleaner to use for one instance: a scrubber adds what the instance says about its patient (names,
+    /// IDs, address, birth date) to what it looks for, and moves dates in text by the patient's shift.
+    /// The default returns the cleaner itself.
+    /// - Parameters:
+    ///   - dataset: The instance as read, before de-identification.
+    ///   - dateShift: The patient's date shift, when dates are modified.
+    func cleaner(for dataset: Dataset, dateShift: DateShift?) -> any TextCleaner
+}
+
+extension TextCleaner {
+    public func cleaner(for dataset: Dataset, dateShift: DateShift?) -> any TextCleaner { self }
 }
 
 /// The default ``TextCleaner``: removes every value it is given (action C becomes X).

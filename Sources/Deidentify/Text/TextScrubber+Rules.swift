@@ -111,6 +111,21 @@ extension TextScrubber {
         ScrubRule("uid", #"(?<![\d.])(?:\d{1,40}\.){4,40}\d{1,40}(?!\d|\.\d)"#) { match, _ in
             match[0].hasPrefix("1.2.840.10008.") ? nil : ("[UID]", .otherIdentifiers)
         },
+        // Safe Harbor (R), "any other unique identifying number, characteristic, or code": an unlabelled token of
+        // six or more characters mixing letters and digits (a specimen, order or study code, a local ID) is
+        // replaced. Medical terms of that shape are rare; the lookaheads are bounded so the scan stays linear.
+        ScrubRule(
+            "code-token",
+            #"(?<![\p{L}\p{N}_\-])(?=[\p{L}\p{N}_\-]{0,63}\p{N})[\p{L}\p{N}][\p{L}\p{N}_\-]{5,63}(?![\p{L}\p{N}_\-])"#
+        ) { match, _ in
+            let token = match[0]
+            guard token.filter(\.isLetter).count >= 2, token.contains(where: \.isNumber) else { return nil }
+            // A part of digits alone ("92-year-old", "06-Mar-2023", "COVID-19") is a number in words: the age
+            // and date rules judge those. A code mixes letters and digits within a part ("AB12CD", "X-7F3K9").
+            let parts = token.split(whereSeparator: { $0 == "-" || $0 == "_" })
+            guard !parts.contains(where: { $0.allSatisfy(\.isNumber) }) else { return nil }
+            return ("[ID]", .otherIdentifiers)
+        },
         ScrubRule(
             "ipv4",
             #"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)"#,

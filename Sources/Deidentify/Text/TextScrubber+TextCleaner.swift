@@ -25,6 +25,14 @@ extension TextScrubber: TextCleaner {
         return values.joined(separator: "\\")
     }
 
+    /// A scrubber for one instance: this one's identity plus the patient identity the instance carries, and
+    /// the patient's date shift (or this scrubber's own when none is given).
+    public func cleaner(for dataset: Dataset, dateShift: DateShift?) -> any TextCleaner {
+        var identity = self.identity ?? PatientIdentity()
+        identity.add(dataset: dataset)
+        return TextScrubber(identity: identity, dateShift: dateShift ?? self.dateShift, zipPolicy: zipPolicy)
+    }
+
     /// The maximum length in characters of one value of a text VR (PS3.5 Table 6.2-1); `nil` when unbounded.
     static func maximumLength(of vr: VR) -> Int? {
         switch vr {

@@ -12,6 +12,9 @@ struct Deid: ParsableCommand {
             patient across runs and different keys give unlinkable outputs. Each input folder is mirrored
             under --out; each input file is written under its name. Inputs that cannot be de-identified
             safely are quarantined: listed with their reason in deid-report.json and never copied.
+            Documents (plain text, CSV, FHIR R4 JSON) are scrubbed of the HIPAA Safe Harbor identifiers,
+            with the identity of the patient whose DICOM shares their folder, and their dates shifted with
+            that patient's; other formats are quarantined.
             Without --option, the node default applies: retainLongitudinalTemporalInformationModifiedDates,
             retainPatientCharacteristics, cleanDescriptors, cleanStructuredContent. '--option basic' selects
             the Basic Profile alone.
@@ -66,7 +69,10 @@ struct Deid: ParsableCommand {
         }
         var configuration = DeidentificationConfiguration(key: key, options: options)
         configuration.softwareVersion = FedLake.version
-        var batch = BatchDeidentifier(dicom: try DICOMDeidentifier(configuration: configuration))
+        // Action C on free text goes through the Safe Harbor scrubber, given each instance's own identity.
+        configuration.textCleaner = TextScrubber()
+        var batch = BatchDeidentifier(
+            dicom: try DICOMDeidentifier(configuration: configuration), documents: try DocumentDeidentifier(key: key))
         batch.concurrency = jobs
         let outputURL = URL(fileURLWithPath: output, isDirectory: true)
         let report = try batch.run(inputs: inputs.map { URL(fileURLWithPath: $0) }, output: outputURL)
