@@ -17,6 +17,7 @@ import Testing
         "lenient-fffe-non-delimiter-roundtrip.dcm",
         "lenient-empty-deflated-dataset-roundtrip.dcm",
         "lenient-zero-tag-padding-scan-quadratic.dcm",
+        "charset-terms-long-padding-slow.dcm",
     ]
 
     /// Reads `bytes` in `mode`; if that succeeds, writes the result and reads it back in the same mode.
