@@ -233,6 +233,7 @@ def count(corpus: Path, output: Path, options_name: str, origin_of: dict[str, st
         "output_files": len(outputs),
         "leaked": len(leaked),
         "leaked_by_group": dict(sorted(by_group.items())),
+        "leaked_from_documents": sum(1 for i in leaked if not searched[i]["file"].endswith(".dcm")),
         "occurrences": occurrences,
         "examples": examples,
     }
