@@ -150,9 +150,11 @@ def main() -> int:
                                     written = anonymize_tree(server, uploaded, src, out_tool)
                                     pair["tool"] = {"wall_s": time.perf_counter() - start,
                                                     "peak_rss_kib": server.peak_rss_kib(), "exit_code": 0,
-                                                    "last_line": "written=%d" % written}
+                                                    "last_line": "written=%d" % written, "written": written}
                                 else:
                                     pair["tool"] = harness.run_once(command(tool, args.bin, key, cert, src, out_tool))
+                                    pair["tool"]["written"] = sum(1 for p in out_tool.rglob("*") if p.is_file()
+                                                                  and p.name != "deid-report.json") if out_tool.exists() else 0
                                     if tool.startswith("ours") and (out_tool / "deid-report.json").exists():
                                         report = json.loads((out_tool / "deid-report.json").read_text())
                                         pair["tool"]["quarantined"] = len(report.get("quarantined", []))
@@ -168,8 +170,7 @@ def main() -> int:
                             server.stop()
                     ok = [p for p in entry["pairs"] if p["tool"]["exit_code"] == 0]
                     entry["failed_runs"] = len(entry["pairs"]) - len(ok)
-                    entry["written"] = sum(1 for p in out_tool.rglob("*") if p.is_file() and p.name != "deid-report.json") \
-                        if out_tool.exists() else 0
+                    entry["written"] = entry["pairs"][-1]["tool"].get("written", 0) if entry["pairs"] else 0
                     if ok:
                         wall = statistics.median(p["tool"]["wall_s"] for p in ok)
                         entry["median_wall_s"] = wall
