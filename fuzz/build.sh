@@ -23,3 +23,16 @@ if [ -f Sources/DICOM/Writing/DICOMWriter.swift ]; then defines=(-D FUZZ_ROUND_T
     -o "$OUT/dicom-reader-fuzz" \
     2> >(grep -v "Cannot export local symbol '__asan" >&2)
 echo "built $OUT/dicom-reader-fuzz"
+
+# The S3 ListObjectsV2/error XML reader of Connectors: only the standard-library-only files of the module.
+"$SWIFTC" -module-name Connectors -parse-as-library -swift-version 6 \
+    -enable-upcoming-feature ExistentialAny \
+    -enable-upcoming-feature MemberImportVisibility \
+    -enable-upcoming-feature InternalImportsByDefault \
+    -enable-upcoming-feature NonisolatedNonsendingByDefault \
+    -sanitize=fuzzer,address -O -g \
+    Sources/Connectors/ConnectorError.swift Sources/Connectors/S3/MiniXML.swift \
+    Sources/Connectors/S3/ListBucketXML.swift fuzz/S3ListXMLFuzz/main.swift \
+    -o "$OUT/s3-list-xml-fuzz" \
+    2> >(grep -v "Cannot export local symbol '__asan" >&2)
+echo "built $OUT/s3-list-xml-fuzz"

@@ -18,6 +18,10 @@ public struct DeidentifyError: Error, Sendable, Hashable, CustomStringConvertibl
         case invalidDateShiftRange
         /// The keyed digest (HMAC-SHA-256) could not be computed; the `Crypto` module's error is in the reason.
         case crypto
+        /// A document is of a format the document de-identifier does not read (PDF, Word, images, …).
+        case unsupportedDocument
+        /// A document is malformed (invalid UTF-8, broken CSV quoting, invalid JSON) or exceeds a limit.
+        case invalidDocument
         /// A batch's inputs or output folder cannot be used (missing, unreadable, colliding names).
         case invalidBatch
 

@@ -88,12 +88,15 @@ public final class S3Server: Sendable {
         try JSONSerialization.data(withJSONObject: identities, options: [.sortedKeys]).write(to: identitiesFile)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: identitiesFile.path)
 
+        // SeaweedFS gives each bucket its own collection and grows 7 volumes for a collection's first write
+        // (master.toml volume_growth copy_1), so -volume.max must leave room for several buckets; volumes
+        // are not preallocated, so unused slots cost no disk.
         let arguments = [
             "server",
             "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             "-dir=\(data.path)",
             "-master.port=\(masterPort)", "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
-            "-volume.port=\(volumePort)", "-volume.max=8", "-volume.preStopSeconds=0",
+            "-volume.port=\(volumePort)", "-volume.max=100", "-volume.preStopSeconds=0",
             "-filer", "-filer.port=\(filerPort)", "-filer.localSocket=\(directory.file("filer.sock").path)",
             "-s3", "-s3.port=\(s3Port)", "-s3.port.iceberg=0", "-s3.port.lance=0",
             "-s3.localSocket=\(directory.file("s3.sock").path)",

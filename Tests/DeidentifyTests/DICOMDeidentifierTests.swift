@@ -241,3 +241,21 @@ import TestSupport
         #expect(reason.code == .missingSOPInstanceUID)
     }
 }
+
+@Suite struct UnknownTransferSyntaxTests {
+    /// Found by fuzzing the de-identifier: a file whose transfer syntax UID is unknown was read leniently
+    /// (as explicit VR little endian, encapsulated) and written out under that unknown UID.
+    @Test func quarantinesAnInstanceWhoseTransferSyntaxIsUnknown() throws {
+        var file = try #require(SyntheticStudy(seed: 4, slices: 1, size: 8).files().first)
+        file.fileMeta.set(DataElement(tag: .transferSyntaxUID, vr: .UI, string: "1.2.3.4.5.6.7"))
+        let bytes = try DICOMWriter.encode(file)
+        let read = try DICOMReader.read(bytes: bytes, options: .lenient)
+        let key = SecureBytes(Array("a test key that is long enough for HMAC".utf8))
+        let outcome = try DICOMDeidentifier(configuration: DeidentificationConfiguration(key: key)).deidentify(read)
+        guard case .quarantined(let reason) = outcome else {
+            Issue.record("an unknown transfer syntax must be quarantined")
+            return
+        }
+        #expect(reason.code == .unknownTransferSyntax)
+    }
+}

@@ -67,6 +67,14 @@ public struct DICOMDeidentifier: Sendable {
     /// - Parameter file: The instance as read, in any transfer syntax.
     /// - Returns: The de-identified file with its record, or the reason it must be quarantined.
     public func deidentify(_ file: DICOMFile) -> DeidentificationOutcome {
-        DeidentificationSession(self).run(file)
+        // Fail closed: lenient reading parses an unknown transfer syntax as explicit VR little endian with
+        // encapsulated pixel data, a guess that cannot be checked.
+        guard TransferSyntax(uid: file.transferSyntax.uid) != nil else {
+            return .quarantined(
+                QuarantineReason(
+                    .unknownTransferSyntax,
+                    "transfer syntax \(file.transferSyntax.uid) is not known to this version, so the data set may be misread"))
+        }
+        return DeidentificationSession(self).run(file)
     }
 }

@@ -34,6 +34,9 @@ public struct QuarantineReason: Sendable, Hashable, CustomStringConvertible {
         case missingSOPInstanceUID
         /// A keyed digest failed (the `Crypto` module reported an error).
         case keyedDigestFailed
+        /// The transfer syntax is not one this version knows, so the data set may not have been parsed as
+        /// its writer meant: nothing read under a guessed encoding is passed on.
+        case unknownTransferSyntax
 
         /// The code as a word.
         public var description: String { rawValue }

@@ -1,0 +1,249 @@
+public import DICOM
+
+/// The known identifiers of one patient, gathered from their DICOM and FHIR data, so that every document linked
+/// to the patient can be scrubbed of them wherever they appear (45 CFR §164.514(b)(2)(i)).
+///
+/// Values are normalised when added and matched exactly on normalised tokens: names case- and
+/// diacritic-insensitively word by word (`"Müller"` also matches `"MULLER"`, `"muller"` and `"Mueller"`), so
+/// `"Family, Given"`, `"Given Family"`, `"FAMILY^GIVEN"` and `"given family"` are all found; identifiers, phone
+/// numbers, e-mail addresses and address parts on their letters and digits only, so `"(617) 555-0123"`,
+/// `"617.555.0123"` and `"6175550123"` are one number. A match never starts or ends inside a longer word or number.
+///
+/// Initials are handled carefully: a single letter is never matched alone, only next to a matched name
+/// (`"J. Smith"`, `"Smith, J"`), and only if it is the initial of one of the patient's names. Name particles
+/// (`van`, `de`, `al`, …) are matched only next to a matched name. Identifiers shorter than
+/// ``minimumIdentifierLength`` are not searched for in free text.
+///
+/// ```swift
+/// var identity = PatientIdentity()
+/// identity.add(personName: PersonName(parsing: "MÜLLER^HANS"))
+/// identity.addIdentifier("MRN-0042-77")
+/// identity.addPhone("+1 (617) 555-0123")
+/// identity.addBirthDate(DICOMDate(year: 1951, month: 3, day: 14)!)
+/// let scrubber = TextScrubber(identity: identity, dateShift: shift)
+/// scrubber.scrub("hans muller, mrn 0042 77").text   // "[NAME], mrn [ID]"
+/// ```
+public struct PatientIdentity: Sendable, Hashable {
+    /// Identifiers with fewer letters and digits than this are not searched for in free text (too many false hits).
+    public static let minimumIdentifierLength = 4
+    /// Phone numbers with fewer digits than this are not searched for.
+    public static let minimumPhoneDigits = 7
+
+    /// What kind of value a normalised phrase is, which decides its surrogate.
+    enum PhraseKind: Int, Sendable, Hashable, Comparable {
+        case identifier, phone, email, address, city, postalCode, birthDate, institution
+
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// A normalised value: folded letters and digits only.
+    struct Phrase: Sendable, Hashable {
+        var normalized: String
+        var kind: PhraseKind
+    }
+
+    private(set) var nameWords: Set<String> = []
+    private(set) var particleWords: Set<String> = []
+    private(set) var initials: Set<String> = []
+    private(set) var phrases: Set<Phrase> = []
+    private(set) var birthDates: Set<DICOMDate> = []
+
+    /// Creates an empty identity (matches nothing).
+    public init() {}
+
+    /// Whether nothing is known.
+    public var isEmpty: Bool { nameWords.isEmpty && phrases.isEmpty && birthDates.isEmpty }
+
+    /// Adds every value of `other`.
+    public mutating func formUnion(_ other: PatientIdentity) {
+        nameWords.formUnion(other.nameWords)
+        particleWords.formUnion(other.particleWords)
+        initials.formUnion(other.initials)
+        phrases.formUnion(other.phrases)
+        birthDates.formUnion(other.birthDates)
+    }
+
+    // MARK: Names
+
+    /// Adds a name written any way: `"Given Family"`, `"Family, Given"`, `"FAMILY^GIVEN^MIDDLE"`, with or without
+    /// diacritics. Each word becomes a matchable name; titles and suffixes (`Dr`, `Jr`, `MD`) are ignored.
+    public mutating func addName(_ name: String) {
+        addNameWords(of: name)
+        if name.unicodeScalars.contains(where: { Self.umlauts[$0] != nil }) {
+            var variant = ""
+            for scalar in name.unicodeScalars {
+                if let spelled = Self.umlauts[scalar] { variant += spelled } else { variant.unicodeScalars.append(scalar) }
+            }
+            addNameWords(of: variant)
+        }
+    }
+
+    /// Adds a name given by its parts (FHIR HumanName `family` and `given`, DICOM PN components).
+    public mutating func addName(family: String?, given: [String] = []) {
+        if let family { addName(family) }
+        for part in given { addName(part) }
+    }
+
+    /// Adds every component group of a DICOM Person Name (PS3.5 §6.2.1): family, given, middle names; prefix and
+    /// suffix are kept out (they are titles).
+    public mutating func add(personName: PersonName) {
+        for group in personName.groups where !group.isEmpty {
+            addName(family: group.familyName, given: [group.givenName, group.middleName])
+        }
+    }
+
+    private mutating func addNameWords(of text: String) {
+        for word in TextFolding.nameWords(text) {
+            if Self.titlesAndSuffixes.contains(word) { continue }
+            if word.count == 1 {
+                initials.insert(word)
+            } else if Self.particles.contains(word) {
+                particleWords.insert(word)
+            } else {
+                nameWords.insert(word)
+                if let first = word.first { initials.insert(String(first)) }
+            }
+        }
+    }
+
+    // MARK: Other identifiers
+
+    /// Adds an identifier (Patient ID, Other Patient IDs, MRN, account or insurance number): matched on its
+    /// letters and digits, whatever the punctuation around them.
+    public mutating func addIdentifier(_ identifier: String) {
+        add(identifier, kind: .identifier, minimum: Self.minimumIdentifierLength)
+    }
+
+    /// Adds a telephone or fax number; the national number without a leading `1` country code is added too.
+    public mutating func addPhone(_ phone: String) {
+        let digits = TextFolding.alphanumerics(phone).filter(\.isNumber)
+        guard digits.count >= Self.minimumPhoneDigits else { return }
+        phrases.insert(Phrase(normalized: digits, kind: .phone))
+        if digits.count == 11, digits.hasPrefix("1") {
+            phrases.insert(Phrase(normalized: String(digits.dropFirst()), kind: .phone))
+        }
+        if digits.count > 10 {
+            // International: the national number as dialled inside the country, with and without a trunk 0, for
+            // country codes of one to three digits.
+            for codeLength in 1...3 {
+                let national = String(digits.dropFirst(codeLength))
+                guard national.count >= Self.minimumPhoneDigits else { continue }
+                phrases.insert(Phrase(normalized: national, kind: .phone))
+                phrases.insert(Phrase(normalized: "0" + national, kind: .phone))
+            }
+        }
+    }
+
+    /// Adds an e-mail address.
+    public mutating func addEmail(_ email: String) {
+        add(email, kind: .email, minimum: 5)
+    }
+
+    /// Adds a postal address by parts (FHIR Address `line`, `city`, `postalCode`; `state` and `country` are not
+    /// identifying under Safe Harbor and are not added).
+    public mutating func addAddress(lines: [String] = [], city: String? = nil, postalCode: String? = nil) {
+        for line in lines { add(line, kind: .address, minimum: 4) }
+        if let city { add(city, kind: .city, minimum: 3) }
+        if let postalCode { addPostalCode(postalCode) }
+    }
+
+    /// Adds a free-text address such as Patient's Address (0010,1040): `"12 Oak Street, Springfield, MA 01101"`.
+    /// Each comma- or line-separated part is added; a 5-digit ZIP code found in it is added as a postal code.
+    public mutating func addAddress(text: String) {
+        add(text, kind: .address, minimum: 4)
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == "\r" || $0 == "^" })
+        for part in parts {
+            var words = part.split(separator: " ").map(String.init)
+            if let last = words.last, last.count == 5 || last.count == 10, last.prefix(5).allSatisfy(\.isASCIIDigit) {
+                addPostalCode(last)
+                words.removeLast()
+                if let state = words.last, state.count == 2, state.allSatisfy(\.isUppercase) { words.removeLast() }
+            }
+            let rest = words.joined(separator: " ")
+            if rest.count == 2, rest.allSatisfy(\.isUppercase) { continue }  // a state code alone
+            add(rest, kind: .address, minimum: 4)
+        }
+    }
+
+    /// Adds a US ZIP code (5 digits or ZIP+4); other postal codes are added as address text.
+    public mutating func addPostalCode(_ code: String) {
+        let digits = code.filter(\.isASCIIDigit)
+        if digits.count == 5 || digits.count == 9, code.allSatisfy({ $0.isASCIIDigit || $0 == "-" || $0 == " " }) {
+            phrases.insert(Phrase(normalized: String(digits.prefix(5)), kind: .postalCode))
+        } else {
+            add(code, kind: .address, minimum: 4)
+        }
+    }
+
+    /// Adds the name of the institution or department that holds the patient's records (Institution Name
+    /// (0008,0080), Institutional Department Name (0008,1040)): not one of the Safe Harbor identifiers, but with the
+    /// rest it narrows down who and where the patient is, and DICOM de-identification removes it too.
+    public mutating func addInstitution(_ name: String) {
+        add(name, kind: .institution, minimum: 4)
+    }
+
+    /// Adds the birth date; it is searched for after dates are shifted, so any form the date patterns miss
+    /// (`19510314`, `03141951`, `14031951`) is still removed.
+    public mutating func addBirthDate(_ date: DICOMDate) {
+        birthDates.insert(date)
+        let year = String(date.year), month = Self.padded(date.month), day = Self.padded(date.day)
+        for form in [year + month + day, month + day + year, day + month + year] {
+            phrases.insert(Phrase(normalized: form, kind: .birthDate))
+        }
+    }
+
+    /// Adds the patient's identifiers from a DICOM data set (PS3.3 C.7.1.1, C.7.2.1, C.7.3.1, C.7.5.1): Patient's
+    /// Name (0010,0010), Other Patient Names (0010,1001), Patient's Birth Name (0010,1005), Patient's Mother's Birth
+    /// Name (0010,1060), Patient ID (0010,0020), Other Patient IDs (0010,1000), Medical Record Locator (0010,1090),
+    /// Patient's Address (0010,1040), Patient's Telephone Numbers (0010,2154), Patient's Birth Date (0010,0030);
+    /// the names of the staff around the study — Referring Physician's Name (0008,0090), Performing Physician's
+    /// Name (0008,1050), Name of Physician(s) Reading Study (0008,1060), Operators' Name (0008,1070) — and
+    /// Institution Name (0008,0080), Institution Address (0008,0081), Institutional Department Name (0008,1040).
+    public mutating func add(dataset: Dataset) {
+        for tag in [
+            Tag(0x0010_0010), Tag(0x0010_1001), Tag(0x0010_1005), Tag(0x0010_1060), Tag(0x0008_0090),
+            Tag(0x0008_1050), Tag(0x0008_1060), Tag(0x0008_1070),
+        ] {
+            for value in dataset.strings(for: tag) ?? [] { add(personName: PersonName(parsing: value)) }
+        }
+        for tag in [Tag(0x0010_0020), Tag(0x0010_1000), Tag(0x0010_1090)] {
+            for value in dataset.strings(for: tag) ?? [] { addIdentifier(value) }
+        }
+        for tag in [Tag(0x0010_1040), Tag(0x0008_0081)] {
+            if let address = dataset.string(for: tag) { addAddress(text: address) }
+        }
+        for value in dataset.strings(for: Tag(0x0010_2154)) ?? [] { addPhone(value) }
+        if let text = dataset.string(for: Tag(0x0010_0030)), let date = DICOMDate(parsing: text) { addBirthDate(date) }
+        for tag in [Tag(0x0008_0080), Tag(0x0008_1040)] {
+            if let name = dataset.string(for: tag) { addInstitution(name) }
+        }
+    }
+
+    private mutating func add(_ value: String, kind: PhraseKind, minimum: Int) {
+        let normalized = TextFolding.alphanumerics(value)
+        guard normalized.count >= minimum else { return }
+        phrases.insert(Phrase(normalized: normalized, kind: kind))
+    }
+
+    private static func padded(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+
+    private static let umlauts: [Unicode.Scalar: String] = [
+        "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+    ]
+
+    /// Words that join the parts of a name and are matched only next to a matched name.
+    static let particles: Set<String> = [
+        "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ten", "ter", "bin", "ibn",
+        "al", "el", "dos", "das", "do", "y", "st", "mc",
+    ]
+
+    /// Titles and suffixes in name values, never treated as names.
+    static let titlesAndSuffixes: Set<String> = [
+        "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "jr", "sr", "ii", "iii", "iv", "md", "phd", "rn", "dds",
+    ]
+}
+
+extension Character {
+    /// Whether this is one of the ASCII digits 0-9.
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

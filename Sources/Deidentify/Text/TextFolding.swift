@@ -1,0 +1,89 @@
+import Foundation
+
+/// Case and diacritic folding for matching names and identifiers: `"Müller"`, `"MULLER"` and `"muller"` fold
+/// alike. Letters without a canonical decomposition that readers still treat as their base letter (`ß`, `ø`, `æ`,
+/// `œ`, `ł`, `đ`, `ı`, `þ`) are mapped explicitly.
+enum TextFolding {
+    /// The folded form: canonical decomposition, combining marks dropped, lower case, special letters mapped.
+    static func folded(_ text: some StringProtocol) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        var output = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { append(scalar, to: &output) }
+        return String(output)
+    }
+
+    /// Appends the folded form of one scalar (zero, one or more scalars).
+    static func append(_ scalar: Unicode.Scalar, to output: inout String.UnicodeScalarView) {
+        if scalar.isASCII {
+            output.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            return
+        }
+        if let special = special[scalar.value] {
+            output.append(contentsOf: special.unicodeScalars)
+            return
+        }
+        let decomposed = String(scalar).decomposedStringWithCanonicalMapping
+        for part in decomposed.unicodeScalars where !isMark(part) {
+            output.append(contentsOf: String(part).lowercased().unicodeScalars)
+        }
+    }
+
+    /// Whether a scalar is a combining mark (general categories Mn, Mc, Me).
+    static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
+    }
+
+    /// Whether a scalar is a letter or a combining mark (part of a word).
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let value = scalar.value
+            return (value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A)
+        }
+        return scalar.properties.isAlphabetic || isMark(scalar)
+    }
+
+    /// Whether a scalar is a letter, a mark or a decimal digit.
+    static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return isLetter(scalar) || (scalar.value >= 0x30 && scalar.value <= 0x39) }
+        return isLetter(scalar) || scalar.properties.numericType == .decimal
+    }
+
+    /// Apostrophes that join the parts of one name (`O'Brien`, `D’Angelo`).
+    static func isApostrophe(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "'" || scalar == "\u{2019}" || scalar == "\u{02BC}"
+    }
+
+    /// The words of a name value: runs of letters, apostrophes inside a word dropped, folded.
+    static func nameWords(_ text: some StringProtocol) -> [String] {
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if isLetter(scalar) {
+                current.append(scalar)
+            } else if isApostrophe(scalar), !current.isEmpty, index + 1 < scalars.count, isLetter(scalars[index + 1]) {
+                continue
+            } else if !current.isEmpty {
+                words.append(folded(String(current)))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { words.append(folded(String(current))) }
+        return words
+    }
+
+    /// The alphanumeric characters of a value, folded: `"(617) 555-0123"` → `"6175550123"`.
+    static func alphanumerics(_ text: some StringProtocol) -> String {
+        var output = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where isAlphanumeric(scalar) { append(scalar, to: &output) }
+        return String(output)
+    }
+
+    private static let special: [UInt32: String] = [
+        0x00DF: "ss", 0x1E9E: "ss", 0x00F8: "o", 0x00D8: "o", 0x00E6: "ae", 0x00C6: "ae", 0x0153: "oe",
+        0x0152: "oe", 0x0142: "l", 0x0141: "l", 0x0111: "d", 0x0110: "d", 0x0131: "i", 0x00FE: "th", 0x00DE: "th",
+    ]
+}

@@ -1,0 +1,38 @@
+public import DICOM
+
+/// The text scrubber as the DICOM de-identifier's cleaner for action C on free text (PS3.15 §E.3.4, §E.3.5).
+///
+/// Person Name (PN) values are removed whole: a name attribute holds nothing but a name. Other values are scrubbed
+/// (each `\`-separated value apart) and kept only if every value still fits its VR's maximum length (PS3.5
+/// Table 6.2-1), since surrogates can be longer than what they replace; otherwise the attribute is removed.
+/// Build the scrubber per patient — with their ``PatientIdentity`` and ``DateShift`` — so that their names and
+/// identifiers are found and dates in text move with the rest of their dates.
+///
+/// ```swift
+/// var configuration = DeidentificationConfiguration(...)
+/// configuration.textCleaner = TextScrubber(identity: identity, dateShift: shift)
+/// ```
+extension TextScrubber: TextCleaner {
+    /// The scrubbed text, or `nil` to remove the attribute (PN values, and values that no longer fit their VR).
+    public func clean(_ text: String, vr: VR, tag: Tag) -> String? {
+        if vr == .PN { return nil }
+        var values: [String] = []
+        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
+            let scrubbed = scrub(String(value)).text
+            if let limit = Self.maximumLength(of: vr), scrubbed.count > limit { return nil }
+            values.append(scrubbed)
+        }
+        return values.joined(separator: "\\")
+    }
+
+    /// The maximum length in characters of one value of a text VR (PS3.5 Table 6.2-1); `nil` when unbounded.
+    static func maximumLength(of vr: VR) -> Int? {
+        switch vr {
+        case .AE, .SH: 16
+        case .LO: 64
+        case .ST: 1024
+        case .LT: 10240
+        default: nil
+        }
+    }
+}
