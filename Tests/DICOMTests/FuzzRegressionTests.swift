@@ -18,6 +18,7 @@ import Testing
         "lenient-empty-deflated-dataset-roundtrip.dcm",
         "lenient-zero-tag-padding-scan-quadratic.dcm",
         "charset-terms-long-padding-slow.dcm",
+        "lenient-short-group-length-roundtrip.dcm",
     ]
 
     /// Reads `bytes` in `mode`; if that succeeds, writes the result and reads it back in the same mode.

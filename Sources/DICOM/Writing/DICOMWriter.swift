@@ -128,7 +128,7 @@ public enum DICOMWriter {
     }
 
     static func encode(_ file: DICOMFile, into sink: ByteSink, options: Options) throws(DICOMError) {
-        let transferSyntax = options.transferSyntax ?? file.transferSyntax
+        let transferSyntax = options.transferSyntax ?? ownSyntaxIfLossless(file)
         let preamble = options.preamble ?? [UInt8](repeating: 0, count: 128)
         guard preamble.count == 128 else {
             throw DICOMError(.cannotEncode, "the preamble must be 128 bytes, not \(preamble.count)")
@@ -139,6 +139,22 @@ public enum DICOMWriter {
         let metaEncoder = Encoder(sink: sink, explicitVR: true, bigEndian: false, sequenceLength: .undefined)
         for element in meta { try metaEncoder.write(element) }
         try encodeBody(file.dataset, transferSyntax: transferSyntax, into: sink, options: options)
+    }
+
+    /// The file's own transfer syntax, unless writing in it would change what a reader sees: an implicit VR
+    /// reader takes the VR from the dictionary, so a UN value of an attribute the dictionary calls SQ (kept
+    /// as bytes because it did not parse as items) would be read back as a sequence. Such files are written
+    /// in explicit VR little endian, which keeps the UN (found by fuzzing).
+    static func ownSyntaxIfLossless(_ file: DICOMFile) -> TransferSyntax {
+        guard !file.transferSyntax.isExplicitVR, containsUnparsedSequence(file.dataset) else { return file.transferSyntax }
+        return .explicitVRLittleEndian
+    }
+
+    private static func containsUnparsedSequence(_ dataset: Dataset) -> Bool {
+        dataset.contains { element in
+            if let items = element.items { return items.contains(where: containsUnparsedSequence) }
+            return element.vr == .UN && !element.tag.isPrivate && DataDictionary.vr(for: element.tag) == .SQ
+        }
     }
 
     static func encodeBody(_ dataset: Dataset, transferSyntax: TransferSyntax, into sink: ByteSink, options: Options)
