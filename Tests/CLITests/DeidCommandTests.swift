@@ -98,3 +98,34 @@ import Testing
         #expect(missing.standardError.contains("--out"))
     }
 }
+
+@Suite struct PixelRulesOptionTests {
+    @Test func aRuleLetsSyntheticUltrasoundThroughWithItsTextRegionBlanked() throws {
+        let corpus = try TemporaryDirectory(prefix: "rules-in")
+        let output = try TemporaryDirectory(prefix: "rules-out")
+        let fedlake = try ToolLocator.fedlake()
+        #expect(try ProcessRunner.run(fedlake, ["synth", "--out", corpus.path, "--patients", "1"]).status == 0)
+        let rules = corpus.file("rules.json")
+        try Data("""
+            [{"name": "synthetic US", "modality": "US", "manufacturer": "Synthetic Scanners Inc.",
+              "rectangles": [{"x": 0, "y": 0, "width": 32, "height": 8}]}]
+            """.utf8).write(to: rules)
+        let result = try ProcessRunner.run(
+            fedlake, ["deid", "--out", output.path, "--pixel-rules", rules.path, corpus.file("patient-0001").path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: output.path)
+        #expect(written.contains { $0.hasPrefix("us-") }, "a matching rule must let ultrasound through: \(written)")
+        let dump = try ProcessRunner.run(fedlake, ["dicom", "dump", output.file("us-1.dcm").path])
+        #expect(dump.standardOutput.contains("(0028,0301) CS [NO]"))
+    }
+
+    @Test func aRulesFileWithAnUnknownKeyIsAUsageErrorNamingIt() throws {
+        let folder = try TemporaryDirectory(prefix: "rules")
+        let rules = folder.file("rules.json")
+        try Data(#"[{"name": "x", "modality": "US", "colour": "red", "rectangles": []}]"#.utf8).write(to: rules)
+        let result = try ProcessRunner.run(
+            try ToolLocator.fedlake(), ["deid", "--out", folder.file("out").path, "--pixel-rules", rules.path, folder.path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("'colour'"))
+    }
+}

@@ -14,7 +14,9 @@ struct Deid: ParsableCommand {
             safely are quarantined: listed with their reason in deid-report.json and never copied.
             Documents (plain text, CSV, FHIR R4 JSON) are scrubbed of the HIPAA Safe Harbor identifiers,
             with the identity of the patient whose DICOM shares their folder, and their dates shifted with
-            that patient's; other formats are quarantined.
+            that patient's; other formats are quarantined. Instances that may show burned-in text
+            (ultrasound, secondary capture, angiography, photographs, or Burned In Annotation YES) are
+            quarantined unless a --pixel-rules rule blanks their text regions.
             Without --option, the node default applies: retainLongitudinalTemporalInformationModifiedDates,
             retainPatientCharacteristics, cleanDescriptors, cleanStructuredContent. '--option basic' selects
             the Basic Profile alone.
@@ -26,6 +28,9 @@ struct Deid: ParsableCommand {
                 "key-file", valueName: "file",
                 help: "The secret key (mode 0600, at least 32 bytes). Without it a random key is used for this run only."),
             .option("option", valueName: "name", help: "A PS3.15 option to apply (repeatable).", repeating: true),
+            .option(
+                "pixel-rules", valueName: "file",
+                help: "JSON rules that blank burned-in text by modality, manufacturer, model and size."),
             .option("jobs", valueName: "n", help: "Files processed at once.", default: "the number of cores"),
             .json,
         ])
@@ -34,6 +39,7 @@ struct Deid: ParsableCommand {
     var output: String
     var keyFile: String?
     var options: ProfileOptions
+    var pixelRules: [PixelCleaningRule]
     var jobs: Int
     var json: Bool
 
@@ -49,6 +55,13 @@ struct Deid: ParsableCommand {
                 options = try ProfileOptions(configNames: names.filter { $0 != "basic" })
                 try options.validate()
             }
+        } catch {
+            throw CommandLineError.usage("\(error)")
+        }
+        do {
+            pixelRules = try arguments.option("pixel-rules").map {
+                try PixelCleaningRule.rules(contentsOf: URL(fileURLWithPath: $0))
+            } ?? []
         } catch {
             throw CommandLineError.usage("\(error)")
         }
@@ -71,6 +84,7 @@ struct Deid: ParsableCommand {
         configuration.softwareVersion = FedLake.version
         // Action C on free text goes through the Safe Harbor scrubber, given each instance's own identity.
         configuration.textCleaner = TextScrubber()
+        configuration.pixelCleaningRules = pixelRules
         var batch = BatchDeidentifier(
             dicom: try DICOMDeidentifier(configuration: configuration), documents: try DocumentDeidentifier(key: key))
         batch.concurrency = jobs
