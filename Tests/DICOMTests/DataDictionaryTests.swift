@@ -10,6 +10,20 @@ import Testing
         #expect(DataDictionary.tag(forKeyword: "Rows") == .rows)
     }
 
+    @Test func keywordLookupAgreesWithTheEntryTable() {
+        // Exact rows across every group, repeating groups (60xx, 50xx), group length, Private Creator and
+        // private tags, and tags the dictionary does not list.
+        var tags: [DICOM.Tag] = [.patientName, .sopClassUID, .pixelData, Tag(0x6002_3000), Tag(0x5010_0005), Tag(0x0008_0000),
+            Tag(0x0009_0010), Tag(0x0009_1001), Tag(0x0008_0001), Tag(0xFFFE_E000), Tag(0x7FE1_0010), Tag(0x0002_0010)]
+        for group in stride(from: UInt32(0x0002), through: 0x0072, by: 2) {
+            for element in stride(from: UInt32(0), through: 0x0130, by: 1) { tags.append(Tag(group << 16 | element)) }
+        }
+        for tag in tags {
+            #expect(DataDictionary.keyword(for: tag) == DataDictionary.entry(for: tag)?.keyword, "\(tag)")
+        }
+        #expect(DataDictionary.keyword(for: .patientName) == "PatientName")
+    }
+
     @Test func coversTheWholeGeneratedTable() {
         #expect(DataDictionary.count == 5129)
         #expect(DataDictionary.edition == "2024b")

@@ -29,12 +29,14 @@ extension DataDictionary {
         var tags: [UInt32] = []
         /// `vrs[i]` belongs to `tags[i]`.
         var vrs: [DictionaryVR] = []
-        /// Repeating-group rows (value, mask, VR) in table order, as ``entry(for:)`` searches them.
-        var repeating: [(value: UInt32, mask: UInt32, vr: DictionaryVR)] = []
+        /// `rows[i]`: the UTF-8 offset of `tags[i]`'s line in the generated table.
+        var rows: [Int] = []
+        /// Repeating-group rows (value, mask, VR, line offset) in table order, as ``entry(for:)`` searches them.
+        var repeating: [(value: UInt32, mask: UInt32, vr: DictionaryVR, row: Int)] = []
     }
 
     private static let vrIndex: VRIndex = {
-        var exact: [(tag: UInt32, vr: DictionaryVR)] = []
+        var exact: [(tag: UInt32, vr: DictionaryVR, row: Int)] = []
         exact.reserveCapacity(5200)
         var index = VRIndex()
         var table = generatedTable
@@ -58,9 +60,9 @@ extension DataDictionary {
                     if cursor < lineEnd, bytes[cursor] == 0x2F { cursor += 1 }
                 }
                 if mask == 0xFFFF_FFFF {
-                    exact.append((value, DictionaryVR(vrs: vrs)))
+                    exact.append((value, DictionaryVR(vrs: vrs), position))
                 } else {
-                    index.repeating.append((value, mask, DictionaryVR(vrs: vrs)))
+                    index.repeating.append((value, mask, DictionaryVR(vrs: vrs), position))
                 }
             }
         }
@@ -69,9 +71,11 @@ extension DataDictionary {
         for row in exact {
             if index.tags.last == row.tag {
                 index.vrs[index.vrs.count - 1] = row.vr
+                index.rows[index.rows.count - 1] = row.row
             } else {
                 index.tags.append(row.tag)
                 index.vrs.append(row.vr)
+                index.rows.append(row.row)
             }
         }
         return index
@@ -100,6 +104,25 @@ extension DataDictionary {
     /// The VR facts for `tag`, resolved as ``entry(for:)`` resolves rows: exact rows, then group length
     /// (UL, PS3.5 §7.2), Private Creator (LO, PS3.5 §7.8.1), unknown private tags (`nil`), repeating groups.
     static func vrFacts(for tag: Tag) -> DictionaryVR? {
+        switch lookUp(tag) {
+        case .exact(let position), .repeating(let position):
+            return position.vr
+        case .groupLength: return groupLengthVR
+        case .privateCreator: return privateCreatorVR
+        case .none: return nil
+        }
+    }
+
+    /// Where `tag` resolves, in the order ``entry(for:)`` resolves it.
+    private enum Resolution {
+        case exact((vr: DictionaryVR, row: Int))
+        case groupLength
+        case privateCreator
+        case repeating((vr: DictionaryVR, row: Int))
+        case none
+    }
+
+    private static func lookUp(_ tag: Tag) -> Resolution {
         let index = vrIndex
         let raw = tag.rawValue
         var low = 0
@@ -107,14 +130,45 @@ extension DataDictionary {
         while low < high {
             let mid = (low + high) >> 1
             let midTag = index.tags[mid]
-            if midTag == raw { return index.vrs[mid] }
+            if midTag == raw { return .exact((index.vrs[mid], index.rows[mid])) }
             if midTag < raw { low = mid + 1 } else { high = mid }
         }
-        if tag.isGroupLength { return groupLengthVR }
-        if tag.isPrivateCreator { return privateCreatorVR }
-        if tag.isPrivate { return nil }
-        for row in index.repeating where raw & row.mask == row.value { return row.vr }
-        return nil
+        if tag.isGroupLength { return .groupLength }
+        if tag.isPrivateCreator { return .privateCreator }
+        if tag.isPrivate { return .none }
+        for row in index.repeating where raw & row.mask == row.value { return .repeating((row.vr, row.row)) }
+        return .none
+    }
+
+    /// The keyword of `tag` — the same as `entry(for: tag)?.keyword` — read from its row of the generated
+    /// table without building the entry table: for code that needs the keywords of a few elements per data set.
+    ///
+    /// ```swift
+    /// DataDictionary.keyword(for: .patientName)      // "PatientName"
+    /// DataDictionary.keyword(for: Tag(0x0009_0010))  // "" (Private Creator, PS3.5 §7.8.1)
+    /// DataDictionary.keyword(for: Tag(0x0009_1001))  // nil
+    /// ```
+    public static func keyword(for tag: Tag) -> String? {
+        let row: Int
+        switch lookUp(tag) {
+        case .exact(let position), .repeating(let position): row = position.row
+        case .groupLength, .privateCreator: return ""
+        case .none: return nil
+        }
+        var table = generatedTable
+        return table.withUTF8 { bytes -> String in
+            // TAG \t MASK \t VR \t VM \t KEYWORD \t …: the keyword is the fifth field.
+            var cursor = row
+            var tabs = 0
+            while cursor < bytes.count, tabs < 4, bytes[cursor] != 0x0A {
+                if bytes[cursor] == 0x09 { tabs += 1 }
+                cursor += 1
+            }
+            guard tabs == 4 else { return "" }
+            var end = cursor
+            while end < bytes.count, bytes[end] != 0x09, bytes[end] != 0x0A { end += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[cursor..<end]), as: UTF8.self)
+        }
     }
 
     /// The VR the dictionary lists first for `tag` — the same as `entry(for: tag)?.vr` — without building

@@ -106,6 +106,9 @@ final class FileRangeReader {
 
     deinit { close(fd) }
 
+    /// The open descriptor, for in-kernel copies; valid while the reader lives.
+    var descriptor: Int32 { fd }
+
     /// Fills `buffer` with the bytes at `offset`.
     /// - Throws: `.io` on a read error, `.truncated` if the file ends first.
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(DICOMError) {
@@ -133,6 +136,8 @@ final class FileOutput {
     let path: String
     private let fd: Int32
     private var closed = false
+    /// Bytes written so far.
+    private(set) var written = 0
 
     /// Creates or truncates `path` (mode 0644).
     init(path: String) throws(DICOMError) {
@@ -155,6 +160,38 @@ final class FileOutput {
             }
             done += result
         }
+        written += bytes.count
+    }
+
+    /// Appends `length` bytes of `source` starting at `offset` with an in-kernel copy (`sendfile(2)`, which
+    /// takes a regular file as output since Linux 2.6.33), so the bytes never pass through user memory.
+    ///
+    /// - Returns: the bytes copied; fewer than `length` (possibly 0) when the kernel cannot copy between
+    ///   these files, and the caller copies the rest itself.
+    /// - Throws: `.io` on a write error, `.truncated` if the source ends first.
+    func appendInKernel(from source: FileRangeReader, offset: Int, length: Int) throws(DICOMError) -> Int {
+        var position = off_t(offset)
+        var done = 0
+        while done < length {
+            // Linux moves at most 0x7FFFF000 bytes per call.
+            let result = sendfile(fd, source.descriptor, &position, min(length - done, 0x7FFF_F000))
+            if result < 0 {
+                let code = errno
+                if code == EINTR || code == EAGAIN { continue }
+                // Not supported for this pair of files: the caller falls back to read and write.
+                if code == EINVAL || code == ENOSYS || code == EOPNOTSUPP || code == EXDEV { return done }
+                throw MappedFile.systemError("cannot copy into the file", path: path)
+            }
+            if result == 0 {
+                throw DICOMError(
+                    .truncated, "the file ended before the deferred value's \(length) bytes could be copied",
+                    file: source.path, offset: offset + done,
+                    remedy: "the source file changed after it was read; read it again")
+            }
+            done += result
+        }
+        written += done
+        return done
     }
 
     /// Flushes to disk and closes.

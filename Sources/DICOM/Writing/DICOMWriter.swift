@@ -62,17 +62,21 @@ public enum DICOMWriter {
     /// The size of the pieces deferred values are copied in.
     public static let copyChunkSize = 1 << 20
 
-    /// Writes `file` as a Part 10 file at `url`, streaming through a 1 MiB buffer.
+    /// Writes `file` as a Part 10 file at `url`, streaming through a 1 MiB buffer; deferred values that need
+    /// no byte swapping are copied from file to file inside the kernel.
     ///
+    /// - Returns: the number of bytes written, the size of the file.
     /// - Throws: ``DICOMError`` `.io` when the file cannot be written or a deferred value's source cannot
     ///   be read, `.cannotEncode` when a value does not fit the transfer syntax.
-    public static func write(_ file: DICOMFile, to url: URL, options: Options = Options()) throws(DICOMError) {
+    @discardableResult
+    public static func write(_ file: DICOMFile, to url: URL, options: Options = Options()) throws(DICOMError) -> Int {
         let output = try FileOutput(path: url.path)
         let sink = ByteSink(output: output)
         do {
             try encode(file, into: sink, options: options)
             try sink.flush()
             try output.close()
+            return output.written
         } catch {
             var located = error
             if located.file == nil { located.file = url.path }
@@ -370,9 +374,14 @@ final class Encoder {
     /// Copies a deferred value from its source file in chunks, swapping by `swapUnit` when it is above 1.
     func copy(_ deferred: DeferredValue, swapUnit: Int) throws(DICOMError) {
         let reader = try FileRangeReader(path: deferred.path)
+        var done = 0
+        // Bytes that need no swapping go from file to file inside the kernel, after the bytes gathered so far.
+        if swapUnit <= 1, let output = sink.output {
+            try sink.flush()
+            done = try output.appendInKernel(from: reader, offset: deferred.offset, length: deferred.length)
+        }
         // A chunk size that is a multiple of every swap unit.
         let chunk = DICOMWriter.copyChunkSize
-        var done = 0
         while done < deferred.length {
             let count = min(chunk, deferred.length - done)
             let start = sink.bytes.count

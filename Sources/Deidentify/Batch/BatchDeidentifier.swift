@@ -57,15 +57,19 @@ public struct BatchDeidentifier: Sendable {
     ) throws(DeidentifyError) -> BatchReport {
         let jobs = try plan(inputs: inputs, output: output)
         // Documents are scrubbed with what the DICOM and FHIR inputs say about their patient, so the patients
-        // are indexed first (headers only).
-        let patients = documents == nil ? PatientIndex() : PatientIndex.build(jobs: jobs, concurrency: concurrency)
+        // are indexed first (headers only) — when there are documents to scrub.
+        let hasDocuments = jobs.contains { if case .document = InputKind.classify(name: $0.input) { true } else { false } }
+        let patients =
+            documents == nil || !hasDocuments
+            ? PatientIndex() : PatientIndex.build(jobs: jobs, concurrency: concurrency)
+        let folders = OutputFolders(root: output)
         let results = Mutex<[FileResult?]>(Array(repeating: nil, count: jobs.count))
         let done = Atomic<Int>(0)
         let workers = min(concurrency, max(1, jobs.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
             while index < jobs.count {
-                let result = process(jobs[index], output: output, patients: patients)
+                let result = process(jobs[index], output: output, patients: patients, folders: folders)
                 results.withLock { $0[index] = result }
                 let finished = done.add(1, ordering: .relaxed).newValue
                 progress?(finished, jobs.count)
@@ -121,11 +125,11 @@ public struct BatchDeidentifier: Sendable {
     }
 
     /// De-identifies one file. Never throws: every failure is a quarantine entry.
-    func process(_ job: Job, output: URL, patients: PatientIndex) -> FileResult {
+    func process(_ job: Job, output: URL, patients: PatientIndex, folders: OutputFolders) -> FileResult {
         let kind = InputKind.classify(job.input)
         switch kind {
         case .dicom:
-            return processDICOM(job, output: output)
+            return processDICOM(job, output: output, folders: folders)
         case .document(let format):
             guard let documents else {
                 return FileResult(
@@ -133,7 +137,7 @@ public struct BatchDeidentifier: Sendable {
                         code: "unsupportedDocument",
                         reason: "\(format) documents are not de-identified in this run; the file was not copied"))
             }
-            return processDocument(job, output: output, documents: documents, patients: patients)
+            return processDocument(job, output: output, documents: documents, patients: patients, folders: folders)
         case .unknown:
             return FileResult(
                 relativePath: job.relativePath, kind: .unknown, outcome: .quarantined(
@@ -142,7 +146,7 @@ public struct BatchDeidentifier: Sendable {
         }
     }
 
-    private func processDICOM(_ job: Job, output: URL) -> FileResult {
+    private func processDICOM(_ job: Job, output: URL, folders: OutputFolders) -> FileResult {
         var options = DICOMReader.Options.lenient
         options.deferThreshold = deferThreshold
         let file: DICOMFile
@@ -159,17 +163,17 @@ public struct BatchDeidentifier: Sendable {
                 relativePath: job.relativePath, kind: .dicom,
                 outcome: .quarantined(code: reason.code.rawValue, reason: reason.message))
         case .deidentified(let result, let record):
-            let destination = output.appendingPathComponent(job.relativePath)
+            let destination = output.appendingPathComponent(job.relativePath, isDirectory: false)
+            var bytes = 0
             do {
-                try Self.writeAtomically(to: destination) { partial throws(DICOMError) in
-                    try DICOMWriter.write(result, to: partial)
+                try Self.writeAtomically(to: destination, folders: folders) { partial throws(DICOMError) in
+                    bytes = try DICOMWriter.write(result, to: partial)
                 }
             } catch {
                 return FileResult(
                     relativePath: job.relativePath, kind: .dicom,
                     outcome: .quarantined(code: "unwritable", reason: "the output could not be written: \(error)"))
             }
-            let bytes = (try? FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? Int) ?? 0
             return FileResult(
                 relativePath: job.relativePath, kind: .dicom,
                 outcome: .deidentified(record: record, warnings: file.warnings.count, outputBytes: bytes))
@@ -177,7 +181,7 @@ public struct BatchDeidentifier: Sendable {
     }
 
     private func processDocument(
-        _ job: Job, output: URL, documents: DocumentDeidentifier, patients: PatientIndex
+        _ job: Job, output: URL, documents: DocumentDeidentifier, patients: PatientIndex, folders: OutputFolders
     ) -> FileResult {
         func quarantine(_ code: String, _ reason: String) -> FileResult {
             FileResult(relativePath: job.relativePath, kind: .document, outcome: .quarantined(code: code, reason: reason))
@@ -197,9 +201,9 @@ public struct BatchDeidentifier: Sendable {
         case .quarantined(let error):
             return quarantine(error.code.rawValue, error.reason)
         case .deidentified(let cleaned, _, _):
-            let destination = output.appendingPathComponent(job.relativePath)
+            let destination = output.appendingPathComponent(job.relativePath, isDirectory: false)
             do {
-                try Self.writeAtomically(to: destination) { partial in try Data(cleaned).write(to: partial) }
+                try Self.writeAtomically(to: destination, folders: folders) { partial in try Data(cleaned).write(to: partial) }
             } catch {
                 return quarantine("unwritable", "the output could not be written")
             }
@@ -210,10 +214,12 @@ public struct BatchDeidentifier: Sendable {
     }
 
     /// Writes through a temporary name in the same folder and renames, so an output is whole or absent.
-    static func writeAtomically<E: Error>(to destination: URL, _ write: (URL) throws(E) -> Void) throws {
+    static func writeAtomically<E: Error>(
+        to destination: URL, folders: OutputFolders, _ write: (URL) throws(E) -> Void
+    ) throws {
         let folder = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial")
+        try folders.create(folder)
+        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial", isDirectory: false)
         do {
             try write(partial)
             // rename(2) replaces the destination atomically (POSIX), unlike FileManager's move.
@@ -221,9 +227,27 @@ public struct BatchDeidentifier: Sendable {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path])
             }
         } catch {
-            try? FileManager.default.removeItem(at: partial)
+            _ = Glibc.unlink(partial.path)
             throw error
         }
+    }
+}
+
+/// The output folders a batch has made, so each is created once rather than once per file.
+final class OutputFolders: Sendable {
+    private let made: Mutex<Set<String>>
+
+    /// `root` exists already (``BatchDeidentifier/plan(inputs:output:)`` made it).
+    init(root: URL) {
+        made = Mutex([root.standardizedFileURL.path])
+    }
+
+    /// Creates `folder` and its parents unless this batch made it before.
+    func create(_ folder: URL) throws {
+        let path = folder.standardizedFileURL.path
+        if made.withLock({ $0.contains(path) }) { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        made.withLock { _ = $0.insert(path) }
     }
 }
 
@@ -233,14 +257,19 @@ enum InputKind: Equatable {
     case document(String)
     case unknown
 
-    static func classify(_ url: URL) -> InputKind {
+    /// The kind the file name alone says, or `nil` when the first bytes must decide.
+    static func classify(name url: URL) -> InputKind? {
         switch url.pathExtension.lowercased() {
         case "txt", "text": return .document("text")
         case "csv": return .document("CSV")
         case "json": return .document("JSON")
         case "dcm", "dicom": return .dicom
-        default: break
+        default: return nil
         }
+    }
+
+    static func classify(_ url: URL) -> InputKind {
+        if let kind = classify(name: url) { return kind }
         // Part 10 files carry "DICM" after a 128-byte preamble (PS3.10 §7.1); bare data sets start with a
         // group 0002 or 0008 tag in little-endian order.
         guard let handle = try? FileHandle(forReadingFrom: url) else { return .unknown }

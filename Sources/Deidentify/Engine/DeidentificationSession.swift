@@ -247,7 +247,7 @@ final class DeidentificationSession {
             return nil
         }
         var element = element
-        if element.vr == .UN, let vr = DataDictionary.entry(for: tag)?.vr, vr != .UN {
+        if element.vr == .UN, let vr = DataDictionary.vr(for: tag), vr != .UN {
             if isSequence(element) {
                 element.vr = .SQ
             } else if vr != .SQ, !(bigEndianSource && vr.binaryValueSize != nil) {
@@ -298,7 +298,8 @@ final class DeidentificationSession {
 
     /// Attributes the table does not list (``AttributeAllowlist``).
     private func allowlisted(_ element: DataElement, in dataset: Dataset, path: String) -> DataElement? {
-        guard let entry = DataDictionary.entry(for: element.tag) else {
+        // A binary search over plain values; the keyword is read only for UI elements (below).
+        guard DataDictionary.vr(for: element.tag) != nil else {
             builder.note(path, .removed, .unknownPublicTag)
             return nil
         }
@@ -312,7 +313,7 @@ final class DeidentificationSession {
         case .DS, .IS, .CS, .AS:
             return keepValidated(element, path: path, reason: element.vr == .AS ? .ageValue : .codedString, table: nil)
         case .UI:
-            if AttributeAllowlist.isDefinitionUID(keyword: entry.keyword) || retainsUIDs {
+            if retainsUIDs || AttributeAllowlist.isDefinitionUID(keyword: DataDictionary.keyword(for: element.tag) ?? "") {
                 return keepValidated(element, path: path, reason: .classUID, table: nil)
             }
             return replaceUIDs(element, path: path, reason: .instanceUID, table: nil)
