@@ -7,17 +7,13 @@ SWIFTC="${SWIFTC:-swiftc}"
 OUT="${FUZZ_BUILD_DIR:-fuzz/.build}"
 mkdir -p "$OUT"
 mapfile -t sources < <(find Sources/DICOM -name '*.swift' | LC_ALL=C sort)
-# Round-trip checks need the writer; without it only the reader is fuzzed.
-defines=()
-if [ -f Sources/DICOM/Writing/DICOMWriter.swift ]; then defines=(-D FUZZ_ROUND_TRIP); else
-    echo "note: no DICOMWriter yet, fuzzing the reader only" >&2; fi
 # The same language settings as Package.swift applies to every target.
 "$SWIFTC" -module-name DICOM -parse-as-library -swift-version 6 \
     -enable-upcoming-feature ExistentialAny \
     -enable-upcoming-feature MemberImportVisibility \
     -enable-upcoming-feature InternalImportsByDefault \
     -enable-upcoming-feature NonisolatedNonsendingByDefault \
-    -sanitize=fuzzer,address -O -g "${defines[@]}" \
+    -sanitize=fuzzer,address -O -g \
     -I Sources/CZlib -lz \
     "${sources[@]}" fuzz/DICOMReaderFuzz/main.swift \
     -o "$OUT/dicom-reader-fuzz" \
