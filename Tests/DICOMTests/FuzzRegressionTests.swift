@@ -19,6 +19,7 @@ import Testing
         "lenient-zero-tag-padding-scan-quadratic.dcm",
         "charset-terms-long-padding-slow.dcm",
         "lenient-short-group-length-roundtrip.dcm",
+        "lenient-zero-tag-with-value-roundtrip.dcm",
     ]
 
     /// Reads `bytes` in `mode`; if that succeeds, writes the result and reads it back in the same mode.

@@ -302,6 +302,13 @@ final class Encoder {
                 .cannotEncode, "group FFFE holds only items and delimiters (PS3.5 §7.5), not data elements", tag: tag,
                 remedy: "remove the element")
         }
+        // Readers take (0000,0000) in a data set for zero padding (lenient reading, like pydicom, skips runs of
+        // zero bytes), so a value written under it would be read as elements (found by fuzzing).
+        guard tag.rawValue != 0 else {
+            throw DICOMError(
+                .cannotEncode, "(0000,0000) in a data set is read back as padding, not as an element", tag: tag,
+                remedy: "remove the element")
+        }
         let vr = writtenVR(element)
         switch element.value {
         case .bytes(let bytes):
