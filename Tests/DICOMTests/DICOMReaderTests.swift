@@ -1,5 +1,7 @@
 import DICOM
 import Foundation
+import Synthesis
+import TestSupport
 import Testing
 
 @Suite struct DICOMReaderTests {
@@ -248,5 +250,47 @@ import Testing
             #expect(!error.description.contains("Secret"))
             #expect(error.description.contains("(0010,0010)"))
         }
+    }
+}
+
+@Suite struct HeaderPrefixReadingTests {
+    private func write(_ file: DICOMFile) throws -> (TemporaryDirectory, String) {
+        let folder = try TemporaryDirectory(prefix: "prefix")
+        let url = folder.file("a.dcm")
+        try DICOMWriter.write(file, to: url)
+        return (folder, url.path)
+    }
+
+    private func largeFile(headerText: Int) throws -> DICOMFile {
+        var file = try #require(SyntheticStudy(seed: 2, slices: 1, size: 256).files().first)
+        file.dataset.set(DataElement(tag: Tag(0x0040_A160), vr: .UT, string: String(repeating: "x", count: headerText)))
+        return file
+    }
+
+    /// Headers are read from the file's first bytes when that is enough; the result equals a whole read.
+    @Test(arguments: [100, 40_000, 200_000])
+    func aHeaderReadEqualsTheWholeReadWhateverTheHeaderSize(headerText: Int) throws {
+        let (folder, path) = try write(try largeFile(headerText: headerText))
+        _ = folder
+        var options = DICOMReader.Options.strict
+        options.stopBeforePixels = true
+        let head = try DICOMReader.read(path: path, options: options)
+        let whole = try DICOMReader.read(path: path)
+        #expect(head.stoppedBeforePixels)
+        #expect(head.dataset.count == whole.dataset.count - 1)
+        #expect(Array(head.dataset) == Array(whole.dataset.filter { $0.tag != .pixelData }))
+        #expect(head.fileMeta == whole.fileMeta)
+    }
+
+    /// A file without pixel data ends inside the prefix or after it; either way the whole file is read.
+    @Test func aFileWithoutPixelDataIsReadWhole() throws {
+        var file = try largeFile(headerText: 100_000)
+        _ = file.dataset.removeElement(for: .pixelData)
+        let (folder, path) = try write(file)
+        _ = folder
+        var options = DICOMReader.Options.strict
+        options.stopBeforePixels = true
+        let head = try DICOMReader.read(path: path, options: options)
+        #expect(head.dataset == (try DICOMReader.read(path: path).dataset))
     }
 }

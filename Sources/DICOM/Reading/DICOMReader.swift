@@ -73,10 +73,32 @@ public enum DICOMReader {
 
     /// Reads the file at `path`; see ``read(contentsOf:options:)``.
     public static func read(path: String, options: Options = .strict) throws(DICOMError) -> DICOMFile {
+        if options.stopBeforePixels, let file = try readHeaderPrefix(path: path, options: options) { return file }
         let mapped = try MappedFile(path: path)
         return try mapped.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
             try parse(buffer, fileName: path, deferSource: path, options: options)
         }
+    }
+
+    /// Bytes read from the start of a file when only its header is wanted.
+    static let headerPrefix = 32 * 1024
+
+    /// With `stopBeforePixels`, most headers end in the file's first kilobytes: read those alone (one `pread`
+    /// instead of mapping the file) and keep the result if parsing reached the pixel data without running out
+    /// of bytes; otherwise `nil`, and the caller reads the whole file.
+    static func readHeaderPrefix(path: String, options: Options) throws(DICOMError) -> DICOMFile? {
+        let head = try MappedFile(path: path, prefix: headerPrefix)
+        guard head.isPrefix else { return nil }
+        let file: DICOMFile
+        do {
+            file = try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
+                try parse(buffer, fileName: path, deferSource: path, options: options)
+            }
+        } catch {
+            return nil  // the whole file decides, and reports its own error
+        }
+        guard file.stoppedBeforePixels, !file.warnings.contains(where: { $0.code == .truncated }) else { return nil }
+        return file
     }
 
     /// Reads a Part 10 file (or, in lenient mode, a bare data set) held in memory.

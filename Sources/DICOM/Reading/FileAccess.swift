@@ -25,9 +25,15 @@ final class MappedFile {
     /// Whether `base` is a mapping (else an allocation, or `nil` for an empty file).
     private let isMapped: Bool
 
-    /// Reads or maps the regular file at `path`.
+    /// The size of the whole file; larger than `count` when only a prefix was read.
+    private(set) var fileSize = 0
+
+    /// Whether only the first `count` bytes of a longer file are held.
+    var isPrefix: Bool { fileSize > count }
+
+    /// Reads or maps the regular file at `path`; with `prefix`, reads at most that many bytes from its start.
     /// - Throws: `DICOMError.Code.io` naming the path and the system's reason.
-    init(path: String) throws(DICOMError) {
+    init(path: String, prefix: Int? = nil) throws(DICOMError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw MappedFile.systemError("cannot open the file", path: path) }
@@ -37,14 +43,15 @@ final class MappedFile {
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw DICOMError(.io, "not a regular file", file: path)
         }
-        let size = Int(info.st_size)
+        fileSize = Int(info.st_size)
+        let size = min(fileSize, prefix ?? fileSize)
         guard size > 0 else {
             base = nil
             count = 0
             isMapped = false
             return
         }
-        if size <= Self.readLimit {
+        if size <= Self.readLimit || prefix != nil {
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
             var done = 0
             while done < size {
