@@ -193,8 +193,8 @@ public struct BatchDeidentifier: Sendable {
         let link = patients.patient(forDocumentIn: job.relativePath)
         var dateShift: DateShift?
         if let link, dicom.configuration.options.contains(.retainLongitudinalTemporalInformationModifiedDates) {
-            dateShift = try? DateShifter(key: dicom.configuration.key, range: dicom.configuration.dateShiftRange)
-                .shift(forPatientID: link.patientID, issuer: link.issuer)
+            // The DICOM de-identifier's own shifter: the same key and range, so documents move with the images.
+            dateShift = try? dicom.dates.shift(forPatientID: link.patientID, issuer: link.issuer)
         }
         let identity = link?.identity ?? patients.everyone
         switch documents.deidentify(bytes: bytes, fileName: job.relativePath, identity: identity, dateShift: dateShift) {

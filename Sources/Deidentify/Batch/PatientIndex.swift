@@ -69,10 +69,15 @@ struct PatientIndex: Sendable {
         var patientsByFolder: [String: Set<String>] = [:]
         var identities: [String: PatientIdentity] = [:]
         var keys: [String: (String, String?)] = [:]
-        let all = found.withLock { $0 }
-        for entry in all {
+        // Identities with no Patient ID to key them (FHIR resources, DICOM without one), merged per folder
+        // in the same pass.
+        var unkeyedByFolder: [String: PatientIdentity] = [:]
+        for entry in found.withLock({ $0 }) {
             index.everyone.formUnion(entry.identity)
-            guard let patient = entry.patient else { continue }
+            guard let patient = entry.patient else {
+                unkeyedByFolder[entry.folder, default: PatientIdentity()].formUnion(entry.identity)
+                continue
+            }
             let key = patient.id + "\u{0}" + (patient.issuer ?? "")
             patientsByFolder[entry.folder, default: []].insert(key)
             identities[key, default: PatientIdentity()].formUnion(entry.identity)
@@ -81,7 +86,7 @@ struct PatientIndex: Sendable {
         for (folder, patients) in patientsByFolder where patients.count == 1 {
             guard let key = patients.first, let (id, issuer) = keys[key], var identity = identities[key] else { continue }
             // FHIR resources in the same folder describe the same patient.
-            for entry in all where entry.patient == nil && entry.folder == folder { identity.formUnion(entry.identity) }
+            if let unkeyed = unkeyedByFolder[folder] { identity.formUnion(unkeyed) }
             index.byFolder[folder] = Patient(patientID: id, issuer: issuer, identity: identity)
         }
         return index
