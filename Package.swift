@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
         // Layer 3
+        .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
         // Layer 5
         .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
+        .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
