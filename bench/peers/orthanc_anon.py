@@ -42,6 +42,7 @@ class OrthancServer:
         self.dir = Path(tempfile.mkdtemp(prefix="bench-orthanc-"))
         self.port = free_port()
         password = secrets.token_hex(16)
+        self.user, self.password = "bench", password
         self.auth = "Basic " + base64.b64encode(("bench:" + password).encode()).decode()
         config = {
             "Name": "bench", "StorageDirectory": str(self.dir / "storage"), "IndexDirectory": str(self.dir / "index"),
