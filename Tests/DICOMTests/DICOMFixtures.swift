@@ -36,6 +36,20 @@ extension Dataset {
             }, inheritedCharacterSetTerms: inheritedCharacterSetTerms)
     }
 
+    /// The data set as the writer pads it: odd-length byte values get their VR's padding byte (PS3.5 §7.1.1).
+    var paddedToEvenLengths: Dataset {
+        Dataset(
+            map { element in
+                var copy = element
+                switch element.value {
+                case .bytes(let bytes) where bytes.count & 1 == 1: copy.value = .bytes(bytes + [element.vr.paddingByte])
+                case .sequence(let items): copy.value = .sequence(items.map(\.paddedToEvenLengths))
+                default: break
+                }
+                return copy
+            }, inheritedCharacterSetTerms: inheritedCharacterSetTerms)
+    }
+
     /// Number of elements including those nested in sequences, as pydicom's `iterall` counts them.
     var deepCount: Int {
         reduce(0) { total, element in

@@ -238,6 +238,54 @@ import Testing
         #expect(read.warnings.contains { $0.code == .invalidVR })
     }
 
+    // MARK: Where the file meta group ends (PS3.10 §7.1)
+
+    /// A big-endian data set whose first tag is in group 0200 begins with the bytes `02 00`, which read as
+    /// little endian are group 0002. The file meta group ends where (0002,0000) says, so these are the data set.
+    @Test func aBigEndianDataSetStartingWithGroup0200IsNotTakenForFileMeta() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: Tag(group: 0x0200, element: 0x0300), vr: .UI, bytes: []))
+        // Its header, read as little endian, is (0002,0010) UI of 18 bytes: the value starts like a transfer syntax.
+        dataset.set(
+            DataElement(
+                tag: Tag(group: 0x0200, element: 0x1000), vr: .UI,
+                bytes: Array("1.2.840.10008.1.2\0".utf8) + [UInt8](repeating: 0x31, count: 4590)))
+        // (0400,0005) MAC ID Number, US: a later element whose value the big-endian reading swaps.
+        dataset.set(DataElement(tag: Tag(group: 0x0400, element: 0x0005), vr: .US, uint16s: [0x0102]))
+        let file = DICOMFile(dataset: dataset, transferSyntax: .explicitVRBigEndian)
+        let bytes = try DICOMWriter.encode(file)
+        for mode in [DICOMReader.Options.Mode.strict, .lenient] {
+            let read = try DICOMReader.read(bytes: bytes, options: DICOMReader.Options(mode: mode))
+            #expect(read.transferSyntax == .explicitVRBigEndian)
+            #expect(read.warnings.isEmpty)
+            #expect(read.fileMeta.tags.allSatisfy { $0.isFileMeta })
+            #expect(read.dataset.withoutEncodedVRs == dataset.withoutEncodedVRs)
+        }
+    }
+
+    /// In a little-endian syntax, group 0002 elements after the declared group length mean the length is too
+    /// small: lenient reading keeps them in the file meta group with a warning, strict reading refuses.
+    @Test func aTooSmallGroupLengthBeforeMoreGroup0002ElementsIsRepairedInLittleEndian() throws {
+        var dataset = Dataset()
+        dataset.set(DataElement(tag: .patientName, vr: .PN, string: "A^B"))
+        var bytes = try DICOMWriter.encode(DICOMFile(dataset: dataset, transferSyntax: .implicitVRLittleEndian))
+        // (0002,0013) SH "FEDLAKE_0_1 " is the last meta element: 8 + 12 bytes. Declare the group without it.
+        let length = Int(bytes[140]) | Int(bytes[141]) << 8
+        let shortened = length - 20
+        bytes[140] = UInt8(shortened & 0xFF)
+        bytes[141] = UInt8(shortened >> 8)
+        #expect {
+            try DICOMReader.read(bytes: bytes)
+        } throws: { error in
+            (error as? DICOMError)?.code == .groupLength
+        }
+        let read = try DICOMReader.read(bytes: bytes, options: .lenient)
+        #expect(read.transferSyntax == .implicitVRLittleEndian)
+        #expect(read.fileMeta[.implementationVersionName] != nil)
+        #expect(read.dataset.tags == [.patientName])
+        #expect(read.warnings.contains { $0.code == .groupLength })
+    }
+
     @Test func errorsNeverContainValues() throws {
         var dataset = Dataset()
         dataset.set(DataElement(tag: .patientName, vr: .PN, string: "Secret^Patient"))

@@ -20,6 +20,8 @@ import Testing
         "charset-terms-long-padding-slow.dcm",
         "lenient-short-group-length-roundtrip.dcm",
         "lenient-zero-tag-with-value-roundtrip.dcm",
+        "lenient-roundtrip-fragment-expected.dcm",
+        "lenient-roundtrip-item-without-delimiter.dcm",
     ]
 
     /// Reads `bytes` in `mode`; if that succeeds, writes the result and reads it back in the same mode.
@@ -108,6 +110,30 @@ import Testing
         #expect(file.dataset.isEmpty)
         #expect(file.fileMeta[.transferSyntaxUID] != nil)
         #expect(file.warnings.isEmpty)
+    }
+
+    // MARK: Big-endian data sets that start with group 0200
+
+    /// Both inputs have a file meta group without a transfer syntax before a data set that lenient reading takes
+    /// for explicit VR big endian, beginning with elements of group 0200. Written back, that data set begins
+    /// with the bytes `02 00`: the reader must end the file meta group at its group length (PS3.10 §7.1), not
+    /// read on into the data set as if those were group 0002 elements.
+    @Test(arguments: ["lenient-roundtrip-fragment-expected.dcm", "lenient-roundtrip-item-without-delimiter.dcm"])
+    func aBigEndianDataSetStartingWithGroup0200ReadsBackUnchanged(name: String) throws {
+        let bytes = try Self.bytes(name)
+        #expect(throws: DICOMError.self) { try DICOMReader.read(bytes: bytes, options: .strict) }
+        let (file, reread) = try #require(try Self.readAndRoundTrip(bytes, mode: .lenient))
+        #expect(file.transferSyntax == .explicitVRBigEndian)
+        #expect(file.dataset.first?.tag.group == 0x0200)
+        #expect(reread.transferSyntax == .explicitVRBigEndian)
+        #expect(reread.fileMeta.tags.allSatisfy { $0.isFileMeta })
+        // The same elements and values, odd-length values (cut by the end of the input) padded by the writer.
+        var expected = file.dataset.paddedToEvenLengths
+        expected.removeAll { $0.tag.isFileMeta }
+        #expect(reread.dataset.withoutEncodedVRs == expected.withoutEncodedVRs)
+        // Our output is valid: strict reading accepts it too.
+        let strict = try DICOMReader.read(bytes: try DICOMWriter.encode(file), options: .strict)
+        #expect(strict.dataset.withoutEncodedVRs == expected.withoutEncodedVRs)
     }
 
     // MARK: (0000,0000) headers over zero runs

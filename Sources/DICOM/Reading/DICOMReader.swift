@@ -193,12 +193,20 @@ public enum DICOMReader {
         if buffer.count - position >= 8,
             UInt16(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt16.self)) == 0x0002
         {
-            var stream = ElementStream(
-                buffer: buffer, position: position, bigEndian: false, explicitVR: true, options: options,
-                fileName: fileName, deferSource: nil)
-            meta = try stream.readDataset(end: buffer.count, depth: 0, inherited: [], context: .fileMeta)
-            warnings += stream.warnings
-            position = stream.position
+            if let (declared, declaredWarnings, end) = readFileMetaToGroupLength(
+                buffer, from: position, fileName: fileName, options: options)
+            {
+                meta = declared
+                warnings += declaredWarnings
+                position = end
+            } else {
+                var stream = ElementStream(
+                    buffer: buffer, position: position, bigEndian: false, explicitVR: true, options: options,
+                    fileName: fileName, deferSource: nil)
+                meta = try stream.readDataset(end: buffer.count, depth: 0, inherited: [], context: .fileMeta)
+                warnings += stream.warnings
+                position = stream.position
+            }
             try checkGroupLength(
                 meta, metaStart: metaStart, metaEnd: position, fileName: fileName, tolerate: tolerate)
         } else {
@@ -241,6 +249,50 @@ public enum DICOMReader {
         return DICOMFile(
             preamble: preamble, fileMeta: meta, dataset: dataset, transferSyntax: transferSyntax, warnings: warnings,
             stoppedBeforePixels: stopped)
+    }
+
+    /// The File Meta Information read up to the end its group length (0002,0000) gives (PS3.10 §7.1), or `nil`
+    /// when that reading does not stand and the group is read element by element while its tags are group 0002.
+    ///
+    /// The group ends where (0002,0000) says, and what follows is the data set in the transfer syntax the group
+    /// names. Reading on while tags look like group 0002 in explicit VR little endian is right only when the
+    /// group length is too small (a common defect). In a big-endian data set the bytes `02 00` begin a tag of
+    /// group 0200, and a deflated data set begins with a zlib stream, not a tag (PS3.5 §7.3, §A.5); there the
+    /// bytes after the group length belong to the data set however they look. So the declared reading stands
+    /// when it ends exactly at the group length and either no group 0002 tag (as little endian) follows, or the
+    /// transfer syntax read from it is big endian or deflated.
+    static func readFileMetaToGroupLength(
+        _ buffer: UnsafeRawBufferPointer, from start: Int, fileName: String?, options: Options
+    ) -> (Dataset, [DICOMWarning], Int)? {
+        // (0002,0000) UL with a 4-byte value: 12 bytes in explicit VR little endian.
+        guard buffer.count - start >= 12,
+            UInt16(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 2, as: UInt16.self)) == 0x0000,
+            buffer[start + 4] == 0x55, buffer[start + 5] == 0x4C,
+            UInt16(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 6, as: UInt16.self)) == 4
+        else { return nil }
+        let declared = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: start + 8, as: UInt32.self)))
+        guard declared <= buffer.count - start - 12 else { return nil }
+        let end = start + 12 + declared
+        var stream = ElementStream(
+            buffer: buffer, position: start, bigEndian: false, explicitVR: true, options: options,
+            fileName: fileName, deferSource: nil)
+        let meta: Dataset
+        do {
+            meta = try stream.readDataset(end: end, depth: 0, inherited: [], context: .fileMeta)
+        } catch {
+            return nil  // the element-by-element reading decides, and reports its own error
+        }
+        guard stream.position == end else { return nil }
+        let followedByGroup0002 =
+            buffer.count - end >= 8
+            && UInt16(littleEndian: buffer.loadUnaligned(fromByteOffset: end, as: UInt16.self)) == 0x0002
+        if followedByGroup0002 {
+            guard let element = meta[.transferSyntaxUID], case .bytes(let bytes) = element.value,
+                let syntax = TransferSyntax(uid: String(decoding: bytes, as: UTF8.self)),
+                !syntax.isLittleEndian || syntax.isDeflated
+            else { return nil }
+        }
+        return (meta, stream.warnings, end)
     }
 
     /// PS3.10 §7.1: (0002,0000) holds the number of bytes that follow it up to the end of the group.
