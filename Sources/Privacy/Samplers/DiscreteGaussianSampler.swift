@@ -4,7 +4,7 @@ import Crypto
 ///
 /// Canonne, Kamath and Steinke (NeurIPS 2020), Algorithm 3, for a rational σ² in integer arithmetic only:
 /// with t = ⌊σ⌋ + 1, draw Y from Lap_ℤ(t) (``DiscreteLaplaceSampler``) and keep it with probability
-/// exp(−(|Y| − σ²/t)² / (2σ²)). For σ² = a/b that exponent is (|Y|·t·b − a)² / (2·a·b·t²), a ratio of integers, so
+/// e^−γ, γ = (|Y| − σ²/t)² / (2σ²). For σ² = a/b that exponent is (|Y|·t·b − a)² / (2·a·b·t²), a ratio of integers, so
 /// no square root or exponential is ever evaluated; ⌊σ⌋ is the integer square root of ⌊a/b⌋.
 ///
 /// Each trial does the same work whatever is drawn; the number of rejected trials is independent of the value
