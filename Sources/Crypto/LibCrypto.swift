@@ -163,3 +163,147 @@ func constantTimeEqualBuffers(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferP
     guard a.count > 0, let left = a.baseAddress, let right = b.baseAddress else { return true }
     return CRYPTO_memcmp(left, right, a.count) == 0
 }
+
+// MARK: - BIGNUM
+
+/// Owns one `BIGNUM` (arbitrary-precision signed integer) and frees it with `BN_free`.
+///
+/// Immutable once a constructor below returns: every operation writes into a fresh owner, so an owner can be
+/// shared between threads (`BN_*` functions only read their `const BIGNUM *` operands).
+/// Allocation failure traps, as Swift's own allocations do; nothing else in this section can fail on valid input.
+/// See https://www.openssl.org/docs/man3.0/man3/BN_new.html.
+// @unchecked: the wrapped BIGNUM is never written after construction (see above).
+final class BIGNUMOwner: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    private init(owning pointer: OpaquePointer) { self.pointer = pointer }
+
+    deinit { BN_free(pointer) }
+
+    /// A fresh zero, to be written by exactly one operation before it is shared.
+    private static func fresh() -> BIGNUMOwner {
+        guard let pointer = BN_new() else { fatalError("BN_new: out of memory") }
+        return BIGNUMOwner(owning: pointer)
+    }
+
+    /// Runs `body` with a temporary `BN_CTX` (scratch space for multiplication and division).
+    private static func withContext<T>(_ body: (OpaquePointer) -> T) -> T {
+        guard let context = BN_CTX_new() else { fatalError("BN_CTX_new: out of memory") }
+        defer { BN_CTX_free(context) }
+        return body(context)
+    }
+
+    private static func check(_ status: Int32, _ operation: String) {
+        // The operations below fail only when memory runs out (their inputs are checked by the callers).
+        if status != 1 { fatalError("\(operation) failed: \(openSSLErrorText())") }
+    }
+
+    /// The integer whose magnitude is `bytes` (big-endian) with the given sign.
+    static func make(bigEndianMagnitude bytes: [UInt8], negative: Bool) -> BIGNUMOwner {
+        let result = fresh()
+        let made = bytes.withUnsafeBufferPointer { BN_bin2bn($0.baseAddress, Int32($0.count), result.pointer) }
+        if made == nil { fatalError("BN_bin2bn failed: \(openSSLErrorText())") }
+        if negative { BN_set_negative(result.pointer, 1) }
+        return result
+    }
+
+    /// Parses optional `-` and decimal digits (`BN_dec2bn`); nil when the text is not entirely such digits.
+    static func make(decimal text: String) -> BIGNUMOwner? {
+        var pointer: OpaquePointer? = nil
+        let consumed = text.withCString { BN_dec2bn(&pointer, $0) }
+        guard let pointer else { return nil }
+        let owner = BIGNUMOwner(owning: pointer)
+        guard Int(consumed) == text.utf8.count else { return nil }
+        return owner
+    }
+
+    /// The magnitude as big-endian bytes, exactly `count` long (`BN_bn2binpad`); nil when it does not fit.
+    func magnitudeBytes(count: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: count)
+        let written = output.withUnsafeMutableBufferPointer { BN_bn2binpad(pointer, $0.baseAddress, Int32(count)) }
+        return written < 0 ? nil : output
+    }
+
+    var isNegative: Bool { BN_is_negative(pointer) == 1 }
+    var isZero: Bool { BN_is_zero(pointer) == 1 }
+    var isOdd: Bool { BN_is_odd(pointer) == 1 }
+    var bitCount: Int { Int(BN_num_bits(pointer)) }
+
+    /// Signed comparison: negative, zero or positive as `self` is below, equal to or above `other`.
+    func compare(_ other: BIGNUMOwner) -> Int { Int(BN_cmp(pointer, other.pointer)) }
+
+    /// Decimal text with a leading `-` when negative (`BN_bn2dec`).
+    var decimalText: String {
+        guard let text = BN_bn2dec(pointer) else { fatalError("BN_bn2dec: out of memory") }
+        defer { CRYPTO_free(text, nil, 0) }
+        return String(cString: text)
+    }
+
+    func adding(_ other: BIGNUMOwner) -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        BIGNUMOwner.check(BN_add(result.pointer, pointer, other.pointer), "BN_add")
+        return result
+    }
+
+    func subtracting(_ other: BIGNUMOwner) -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        BIGNUMOwner.check(BN_sub(result.pointer, pointer, other.pointer), "BN_sub")
+        return result
+    }
+
+    func multiplying(_ other: BIGNUMOwner) -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        BIGNUMOwner.withContext { context in
+            BIGNUMOwner.check(BN_mul(result.pointer, pointer, other.pointer, context), "BN_mul")
+        }
+        return result
+    }
+
+    /// Truncating division (quotient rounded toward zero, remainder with the sign of `self`), as `BN_div`.
+    /// The caller guarantees `divisor` is not zero.
+    func quotientAndRemainder(dividingBy divisor: BIGNUMOwner) -> (BIGNUMOwner, BIGNUMOwner) {
+        let quotient = BIGNUMOwner.fresh()
+        let remainder = BIGNUMOwner.fresh()
+        BIGNUMOwner.withContext { context in
+            BIGNUMOwner.check(BN_div(quotient.pointer, remainder.pointer, pointer, divisor.pointer, context), "BN_div")
+        }
+        return (quotient, remainder)
+    }
+
+    /// The greatest common divisor of the magnitudes (`BN_gcd`), never negative.
+    func gcd(_ other: BIGNUMOwner) -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        BIGNUMOwner.withContext { context in
+            BIGNUMOwner.check(BN_gcd(result.pointer, pointer, other.pointer, context), "BN_gcd")
+        }
+        return result
+    }
+
+    func shiftedLeft(_ bits: Int) -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        BIGNUMOwner.check(BN_lshift(result.pointer, pointer, Int32(bits)), "BN_lshift")
+        return result
+    }
+
+    func shiftedRight(_ bits: Int) -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        BIGNUMOwner.check(BN_rshift(result.pointer, pointer, Int32(bits)), "BN_rshift")
+        return result
+    }
+
+    func negated() -> BIGNUMOwner {
+        let result = BIGNUMOwner.fresh()
+        guard BN_copy(result.pointer, pointer) != nil else { fatalError("BN_copy: out of memory") }
+        BN_set_negative(result.pointer, isNegative ? 0 : 1)
+        return result
+    }
+
+    /// A uniform integer in [0, range) from the private DRBG (`BN_priv_rand_range_ex`, which rejects rather
+    /// than reducing modulo `range`); the caller guarantees `range` > 0.
+    static func privateRandom(below range: BIGNUMOwner) throws(CryptoError) -> BIGNUMOwner {
+        let result = fresh()
+        let status = withContext { context in BN_priv_rand_range_ex(result.pointer, range.pointer, 0, context) }
+        guard status == 1 else { throw openSSLFailure("BN_priv_rand_range_ex") }
+        return result
+    }
+}

@@ -18,6 +18,13 @@ public enum SecureRandom {
         return output
     }
 
+    /// Fills `buffer` with random bytes (one `RAND_priv_bytes` call), without allocating.
+    /// - Throws: `CryptoError` with code `.openSSL` when the generator cannot produce output, `.invalidArgument`
+    ///   when the buffer is longer than 2^31 − 1 bytes.
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(CryptoError) {
+        try fillPrivateRandom(buffer)
+    }
+
     /// `count` random bytes in zero-on-release memory, for keys and passwords.
     /// - Throws: `CryptoError` with code `.openSSL` when the generator cannot produce output.
     public static func secureBytes(count: Int) throws(CryptoError) -> SecureBytes {
