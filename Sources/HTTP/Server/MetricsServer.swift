@@ -289,8 +289,11 @@ private final class ServerCore: Sendable {
     /// (RFC 9112 §9.6).
     private func lingeringClose(_ connection: Int32) {
         shutdown(connection, Int32(SHUT_WR))
+        // At most 64 KiB and 2 s, so a client that keeps sending cannot hold the thread.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(2)
         var drained = 0
-        while drained < 64 * 1024, Socket.waitReadable(connection, milliseconds: 1000),
+        while drained < 64 * 1024, clock.now < deadline, Socket.waitReadable(connection, milliseconds: 500),
             let chunk = Socket.read(connection, count: 4096)
         {
             drained += chunk.count
