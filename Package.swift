@@ -60,4 +60,6 @@ if Context.environment["FEDLAKE_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
             name: "fuzz-deidentify", dependencies: ["DICOM", "Deidentify", "Crypto"], path: "fuzz/DeidentifyFuzz"))
+    package.targets.append(
+        .executableTarget(name: "fuzz-http-parser", dependencies: ["HTTP"], path: "fuzz/HTTPParserFuzz"))
 }
