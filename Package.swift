@@ -16,6 +16,7 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["COpenSSL"]),
         .target(name: "HTTP", dependencies: ["CCurl", "COpenSSL"]),
         .target(name: "Storage", dependencies: ["CSQLite"]),
+        .target(name: "Telemetry"),
         // Layer 2
         .target(name: "Connectors", dependencies: ["HTTP", "Crypto", "DICOM"]),
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
@@ -32,6 +33,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
@@ -61,4 +63,6 @@ if Context.environment["FEDLAKE_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
             name: "fuzz-deidentify", dependencies: ["DICOM", "Deidentify", "Crypto"], path: "fuzz/DeidentifyFuzz"))
+    package.targets.append(
+        .executableTarget(name: "fuzz-http-parser", dependencies: ["HTTP"], path: "fuzz/HTTPParserFuzz"))
 }

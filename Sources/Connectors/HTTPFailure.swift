@@ -11,6 +11,9 @@ extension ConnectorError {
         case .fileWrite: code = .io
         case .credentials: code = .credentials
         case .invalidRequest, .setup: code = .configuration
+        // Server-side codes; the client never produces them.
+        case .malformedRequest, .requestLineTooLong, .headerTooLarge, .tooManyHeaders, .unsupportedVersion, .listen:
+            code = .configuration
         }
         self.init(code, source: source, operation: operation, objectLabel: objectLabel, objectKey: objectKey,
                   reason: error.detail)

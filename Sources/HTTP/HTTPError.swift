@@ -5,7 +5,8 @@ public import Foundation
 /// The description names the method and URL (with user information removed and any query replaced by
 /// `?…`, since queries can carry presigned tokens) and what went wrong, with curl's own message
 /// (`curl_easy_strerror` and its error buffer) for transport failures. It never includes bodies or
-/// header values.
+/// header values. Errors of the request parser name the byte offset and the part of the request head
+/// (request line, header line number), never its text.
 public struct HTTPError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is.
     public enum Code: Sendable, Equatable {
@@ -23,6 +24,23 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         case setup
         /// A credentials file could not be read or is empty.
         case credentials
+        /// A received request head breaks the HTTP/1.1 syntax (RFC 9112 §2–§5) or a rule a server must
+        /// enforce, such as exactly one `Host` (RFC 9112 §3.2). Answered with 400.
+        case malformedRequest
+        /// The request line is longer than ``HTTPParser/Limits/maximumRequestLineBytes``. Answered with 414
+        /// (RFC 9112 §3).
+        case requestLineTooLong
+        /// The request head is larger than ``HTTPParser/Limits/maximumHeadBytes``. Answered with 431
+        /// (RFC 6585 §5).
+        case headerTooLarge
+        /// The request has more header lines than ``HTTPParser/Limits/maximumHeaderCount``. Answered with 431
+        /// (RFC 6585 §5).
+        case tooManyHeaders
+        /// The request's HTTP major version is not 1. Answered with 505 (RFC 9110 §15.6.6).
+        case unsupportedVersion
+        /// A server could not listen: an address that is not an IP literal, a non-loopback address that was
+        /// not allowed, or a failing `socket`/`bind`/`listen` (with `strerror` and errno).
+        case listen
     }
 
     /// What kind of failure this is.
@@ -42,6 +60,18 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.context = context
         self.detail = detail
+    }
+
+    /// The status a server answers a request with when parsing it failed with this error (400, 414, 431,
+    /// 505), or nil for errors that are not about a received request.
+    public var responseStatus: Int? {
+        switch code {
+        case .malformedRequest: 400
+        case .requestLineTooLong: 414
+        case .headerTooLarge, .tooManyHeaders: 431
+        case .unsupportedVersion: 505
+        case .transport, .invalidRequest, .responseTooLarge, .fileWrite, .setup, .credentials, .listen: nil
+        }
     }
 
     /// `"<context>: <detail>"`.

@@ -35,7 +35,8 @@ private final class Transfer {
     /// One header line from curl (status lines included, CRLF-terminated).
     func receiveHeader(_ line: UnsafeRawBufferPointer) {
         var text = String(decoding: line, as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        // "\r\n" is one Character, which hasSuffix("\n") does not match; isNewline covers it, "\n" and "\r".
+        while let last = text.last, last.isNewline { text.removeLast() }
         if text.hasPrefix("HTTP/") {
             // A new response (after a 1xx or an auth round trip) starts afresh.
             headers = []
