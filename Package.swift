@@ -22,8 +22,10 @@ let package = Package(
         // Layer 3
         .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
+        // Layer 4
+        .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Node"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
@@ -33,7 +35,12 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
-        .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
+        .testTarget(name: "LakeTests", dependencies: [
+            "Lake", "Storage", "Connectors", "Deidentify", "DICOM", "Crypto", "HTTP", "Synthesis", "TestSupport",
+        ]),
+        .testTarget(name: "NodeTests", dependencies: [
+            "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "TestSupport",
+        ]),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
@@ -58,4 +65,6 @@ if Context.environment["FEDLAKE_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
             name: "fuzz-deidentify", dependencies: ["DICOM", "Deidentify", "Crypto"], path: "fuzz/DeidentifyFuzz"))
+    package.targets.append(
+        .executableTarget(name: "fuzz-config", dependencies: ["Node"], path: "fuzz/NodeConfigFuzz"))
 }
