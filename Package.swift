@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "NodeTests", dependencies: [
             "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "TestSupport",
         ]),
-        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "Storage", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
     ],
