@@ -2,6 +2,7 @@ public import Crypto
 public import Foundation
 import Glibc
 public import Storage
+import Synchronization
 
 /// A research lake: a directory holding `lake.sqlite` (the tables of <doc:LakeSchema>) and `objects/`, a
 /// content-addressed store of de-identified files.
@@ -68,9 +69,8 @@ public struct Lake: Sendable {
         return try open(at: directory, secret: secret, creating: true)
     }
 
-    /// Opens an existing lake, migrating its schema to this version's.
-    ///
-    /// Files left half-written by a run that was stopped (in `objects/.incoming` and `.scratch`) are removed.
+    /// Opens an existing lake, migrating its schema to this version's. Opening never deletes anything (another
+    /// process may be ingesting); what an interrupted run left is removed when the next ingest run starts.
     /// - Throws: ``LakeError`` `.notALake` when the directory has no `lake.sqlite`, `.keyMismatch` when the
     ///   lake was filled under another key, `.io`, `.database`.
     public static func open(at directory: URL, secret: SecureBytes) throws(LakeError) -> Lake {
@@ -100,7 +100,6 @@ public struct Lake: Sendable {
                 throw LakeError(.io, input: folder.path, "the folder cannot be created")
             }
         }
-        lake.removeLeftovers()
         return lake
     }
 
@@ -208,7 +207,8 @@ public struct Lake: Sendable {
     static func errnoText() -> String { String(cString: strerror(errno)) }
 
     /// Removes what a stopped run left in `objects/.incoming` and `.scratch`; after a run that did not
-    /// finish (its marker is still there), also stored files that no `objects` row names.
+    /// finish (its marker is still there), also stored files that no `objects` row names. Called only while
+    /// holding the ingest lock, so no other run is writing.
     private func removeLeftovers() {
         let manager = FileManager.default
         for folder in [incomingDirectory, scratchDirectory] {
@@ -258,15 +258,48 @@ public struct Lake: Sendable {
         return files
     }
 
-    /// Marks the start of an ingest run (so that a run killed before ``endIngestRun()`` triggers the orphan
-    /// sweep at the next open).
-    func beginIngestRun() {
+    /// Starts an ingest run: takes the lake's ingest lock (`flock(2)` on `.ingest.lock`, released when the run
+    /// ends or the process dies), removes what an interrupted run left behind, and marks the run as started
+    /// (so that a run killed before ``IngestRunLock/release()`` triggers the orphan sweep next time).
+    /// - Throws: ``LakeError`` `.io` when another process is ingesting into this lake.
+    func beginIngestRun() throws(LakeError) -> IngestRunLock {
+        let path = directory.appendingPathComponent(".ingest.lock").path
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw LakeError(.io, input: path, "the ingest lock cannot be opened: \(Self.errnoText())") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw LakeError(
+                .io, input: directory.path, "another process is ingesting into this lake",
+                remedy: "run one 'fedlake node ingest' per lake")
+        }
+        removeLeftovers()
         let marker = directory.appendingPathComponent(Self.runningMarkerName)
         _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
+        return IngestRunLock(descriptor: descriptor, marker: marker)
+    }
+}
+
+/// The lake's ingest lock, held for one run. Release it when the run ends cleanly; a killed process releases
+/// it implicitly (the kernel drops `flock` locks with the descriptor) and leaves the run marker behind.
+// The descriptor is only closed once, in release(), guarded by the mutex.
+final class IngestRunLock: Sendable {
+    private let descriptor: Mutex<Int32?>
+    private let marker: URL
+
+    init(descriptor: Int32, marker: URL) {
+        self.descriptor = Mutex(descriptor)
+        self.marker = marker
     }
 
-    /// Marks the clean end of an ingest run.
-    func endIngestRun() {
-        _ = Glibc.unlink(directory.appendingPathComponent(Self.runningMarkerName).path)
+    /// Ends the run cleanly: removes the run marker and releases the lock.
+    func release() {
+        descriptor.withLock { descriptor in
+            guard let open = descriptor else { return }
+            _ = Glibc.unlink(marker.path)
+            close(open)
+            descriptor = nil
+        }
     }
+
+    deinit { descriptor.withLock { if let open = $0 { close(open) } } }
 }

@@ -175,7 +175,12 @@ public struct LocalNode: Sendable {
             throw NodeError(.invalidConfiguration, file: configuration.file.path, key: "deidentification", "\(error)")
         }
         while true {
-            let report = await pipeline.ingestOnce(descriptors, stop: stop)
+            let report: IngestPipeline.RunReport
+            do {
+                report = try await pipeline.ingestOnce(descriptors, stop: stop)
+            } catch {
+                throw NodeError(.lake, file: configuration.file.path, key: "lake", error.description)
+            }
             passCompleted(report)
             if !follow || stop.isRequested { return report }
             // Sleep in short steps so that a stop request is honoured promptly.

@@ -46,7 +46,7 @@ struct OrthancIngestTests {
         let test = try TestLake()
         let source = IngestSourceDescriptor(source: try orthanc.source(), kind: .orthanc)
         let pipeline = try test.pipeline(IngestOptions(concurrency: 1, batchSize: 3))
-        let running = Task { await pipeline.ingestOnce([source]) }
+        let running = Task { try await pipeline.ingestOnce([source]) }
         // Stop Orthanc once part of the instances is in the lake.
         var seen = 0
         for _ in 0..<600 where seen < 6 {
@@ -54,7 +54,7 @@ struct OrthancIngestTests {
             seen = try test.count("SELECT count(*) FROM instances")
         }
         orthanc.stop()
-        let interrupted = await running.value
+        let interrupted = try await running.value
         let partial = try test.count("SELECT count(*) FROM instances")
         print("orthanc restart: \(partial) of 40 instances in the lake when Orthanc stopped; pass error: \(interrupted.sources.first?.error ?? "none")")
         #expect(partial >= 6)
@@ -64,7 +64,7 @@ struct OrthancIngestTests {
         }
         // Same storage, same index, same port: the saved cursor resumes.
         try await orthanc.start()
-        let resumed = await pipeline.ingestOnce([source])
+        let resumed = try await pipeline.ingestOnce([source])
         #expect(resumed.succeeded, "\(resumed.sources)")
         #expect(try test.count("SELECT count(*) FROM instances") == 40)
         #expect(try test.count("SELECT count(*) FROM provenance") == 40)

@@ -25,7 +25,7 @@ import Synchronization
 /// is committed, so a restart lists the batch again; objects already committed are recognised by their
 /// provenance (same object and version digest, checked again inside the commit transaction) and skipped.
 /// A stored file whose transaction never committed is either written again by the replay (same bytes, same
-/// name) or removed by ``Lake/removeOrphanObjects()`` when the lake is next opened.
+/// name) or removed by ``Lake/removeOrphanObjects()`` when the next run starts (under the lake's ingest lock).
 ///
 /// One bad object never stops the rest: what cannot be de-identified (burned-in annotation, not DICOM, an
 /// unsupported document) is quarantined with a reason code. A transient failure (the server is down or
@@ -93,8 +93,15 @@ public struct IngestPipeline: Sendable {
     /// Ingests every source once, in order, until each reports it has nothing more (or a stop is
     /// requested). A failing source is recorded (`sources.last_error`, ``IngestEvent/sourceFailed(source:message:)``)
     /// and the others still run.
-    public func ingestOnce(_ sources: [IngestSourceDescriptor], stop: StopSignal = StopSignal()) async -> RunReport {
-        lake.beginIngestRun()
+    ///
+    /// The run holds the lake's ingest lock, so only one process ingests into a lake at a time; what an
+    /// interrupted run left (half-written files, stored files never committed) is removed first.
+    /// - Throws: ``LakeError`` `.io` when another process is ingesting into the lake.
+    public func ingestOnce(_ sources: [IngestSourceDescriptor], stop: StopSignal = StopSignal()) async throws(LakeError)
+        -> RunReport
+    {
+        let lock = try lake.beginIngestRun()
+        defer { lock.release() }
         var report = RunReport()
         for descriptor in sources {
             if stop.isRequested {
@@ -111,7 +118,6 @@ public struct IngestPipeline: Sendable {
             }
         }
         if stop.isRequested { report.stopped = true }
-        lake.endIngestRun()
         return report
     }
 
