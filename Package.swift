@@ -24,8 +24,10 @@ let package = Package(
         // Layer 3
         .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
+        // Layer 4
+        .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Node"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
@@ -36,9 +38,14 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
-        .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
+        .testTarget(name: "LakeTests", dependencies: [
+            "Lake", "Storage", "Connectors", "Deidentify", "DICOM", "Crypto", "HTTP", "Synthesis", "TestSupport",
+        ]),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Crypto"]),
-        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
+        .testTarget(name: "NodeTests", dependencies: [
+            "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "TestSupport",
+        ]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "Storage", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
         .executableTarget(name: "privacy-bench", dependencies: ["Privacy"], path: "bench/Sources/privacy-bench"),
@@ -65,4 +72,6 @@ if Context.environment["FEDLAKE_FUZZ"] != nil {
             name: "fuzz-deidentify", dependencies: ["DICOM", "Deidentify", "Crypto"], path: "fuzz/DeidentifyFuzz"))
     package.targets.append(
         .executableTarget(name: "fuzz-http-parser", dependencies: ["HTTP"], path: "fuzz/HTTPParserFuzz"))
+    package.targets.append(
+        .executableTarget(name: "fuzz-config", dependencies: ["Node"], path: "fuzz/NodeConfigFuzz"))
 }

@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func unbuiltCommandsSayTheyAreNotBuiltAndExit1() throws {
-        for path in [["node", "ingest"], ["query", "submit"], ["coordinator", "run"], ["pki", "init"]] {
+        for path in [["node", "run"], ["query", "submit"], ["coordinator", "run"], ["pki", "init"]] {
             let result = try ProcessRunner.run(try ToolLocator.fedlake(), path)
             #expect(result.status == 1, "\(path)")
             #expect(result.standardError.contains("is not built yet"), "\(path)")

@@ -23,30 +23,6 @@ struct Pki: CommandGroup {
     }
 }
 
-struct Node: CommandGroup {
-    static let configuration = CommandConfiguration(
-        abstract: "The institution's node: lake, ingest, daemon.",
-        subcommands: [Init.self, Ingest.self, Run.self, Status.self], isAvailable: false)
-
-    struct Init: UnbuiltCommand {
-        static let plannedIn = "research lake and ingest"
-        static let configuration = CommandConfiguration(abstract: "Create the research lake.", isAvailable: false)
-    }
-    struct Ingest: UnbuiltCommand {
-        static let plannedIn = "research lake and ingest"
-        static let configuration = CommandConfiguration(
-            abstract: "Pull, de-identify and store from the configured sources.", isAvailable: false)
-    }
-    struct Run: UnbuiltCommand {
-        static let plannedIn = "federation: node daemon"
-        static let configuration = CommandConfiguration(abstract: "Run the node daemon.", isAvailable: false)
-    }
-    struct Status: UnbuiltCommand {
-        static let plannedIn = "research lake and ingest"
-        static let configuration = CommandConfiguration(abstract: "Show lake totals and sources.", isAvailable: false)
-    }
-}
-
 struct Query: CommandGroup {
     static let configuration = CommandConfiguration(
         abstract: "Cohort queries with differential privacy.",

@@ -1,0 +1,121 @@
+import Connectors
+import DICOM
+import Foundation
+import Lake
+import Storage
+import Synchronization
+import Synthesis
+import TestSupport
+import Testing
+
+/// A source whose listing and fetches a test scripts: the failures real servers show only by chance
+/// (a fetch that keeps failing, a listing that hangs) on demand. Objects are real DICOM files.
+final class ScriptedSource: IngestSource {
+    let sourceID = "scripted"
+    let files: [String: [UInt8]]
+    /// Object IDs whose fetch fails with a retryable server error.
+    let failing: Set<String>
+    /// Released when the listing may answer.
+    let gate: Mutex<Bool>
+    let fetches = Atomic<Int>(0)
+
+    init(files: [String: [UInt8]], failing: Set<String> = [], open: Bool = true) {
+        self.files = files
+        self.failing = failing
+        self.gate = Mutex(open)
+    }
+
+    func listChanges(after cursor: SourceCursor?, limit: Int) async throws -> ChangeBatch {
+        while !gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        let keys = files.keys.sorted()
+        let start = cursor.flatMap { keys.firstIndex(of: String($0.value.dropFirst(6))).map { $0 + 1 } } ?? 0
+        let page = Array(keys[min(start, keys.count)..<min(start + limit, keys.count)])
+        let complete = start + limit >= keys.count
+        return ChangeBatch(
+            changes: page.map { .upsert(SourceObjectRef(id: $0, version: "v1")) },
+            nextCursor: SourceCursor(complete ? "start" : "after:\(page.last ?? "")"), isComplete: complete)
+    }
+
+    func fetch(_ object: SourceObjectRef, to file: URL) async throws -> FetchResult {
+        fetches.add(1, ordering: .relaxed)
+        if failing.contains(object.id) {
+            throw ConnectorError(.serverError, source: sourceID, operation: "GET", objectLabel: "x", reason: "HTTP 500")
+        }
+        let bytes = files[object.id] ?? []
+        try Data(bytes).write(to: file)
+        return .fetched(FetchedObject(ref: object, file: file, byteCount: Int64(bytes.count), sha256: [], version: "v1"))
+    }
+
+    static func instances(_ count: Int, seed: UInt64) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for (index, file) in SyntheticStudy(seed: seed, slices: count, size: 8).files().enumerated() {
+            files[String(format: "i%03d.dcm", index)] = try DICOMWriter.encode(file)
+        }
+        return files
+    }
+}
+
+@Suite struct ScriptedSourceTests {
+    @Test func anObjectThatKeepsFailingIsRetriedOnLaterPassesThenQuarantined() async throws {
+        let test = try TestLake()
+        let source = ScriptedSource(files: try ScriptedSource.instances(6, seed: 3), failing: ["i002.dcm"])
+        let descriptor = IngestSourceDescriptor(source: source, kind: .folder)
+        let options = IngestOptions(concurrency: 2, batchSize: 10, maxAttempts: 3)
+        // Passes 1 and 2: the failure stops the batch (the cursor stays); the attempt is counted.
+        for attempt in 1...2 {
+            let report = try await test.pipeline(options).ingestOnce([descriptor])
+            #expect(!report.succeeded)
+            #expect(try test.count("SELECT attempts FROM quarantine WHERE reason_code = 'fetchRetrying'") == attempt)
+            #expect(try test.count("SELECT count(*) FROM sources WHERE cursor IS NULL") == 1)
+            #expect(try test.lake.status().quarantined == 0)
+        }
+        // Pass 3: the last attempt quarantines it for good and the batch completes.
+        let last = try await test.pipeline(options).ingestOnce([descriptor])
+        #expect(last.succeeded, "\(last.sources)")
+        #expect(try test.strings("SELECT reason_code FROM quarantine") == ["fetchFailed"])
+        #expect(try test.count("SELECT attempts FROM quarantine") == 3)
+        #expect(try test.count("SELECT count(*) FROM instances") == 5)
+        #expect(try test.lake.status().quarantined == 1)
+        // Later passes leave it alone.
+        let before = source.fetches.load(ordering: .relaxed)
+        _ = try await test.pipeline(options).ingestOnce([descriptor])
+        #expect(source.fetches.load(ordering: .relaxed) == before)
+    }
+
+    @Test func onlyOneRunIngestsIntoALakeAtATime() async throws {
+        let test = try TestLake()
+        let source = ScriptedSource(files: try ScriptedSource.instances(2, seed: 4), open: false)
+        let descriptor = IngestSourceDescriptor(source: source, kind: .folder)
+        let pipeline = try test.pipeline()
+        let first = Task { try await pipeline.ingestOnce([descriptor]) }
+        try await Task.sleep(for: .milliseconds(100))
+        let error = await #expect(throws: LakeError.self) { try await pipeline.ingestOnce([descriptor]) }
+        #expect(error?.description.contains("another process is ingesting") == true)
+        source.gate.withLock { $0 = true }
+        #expect(try await first.value.succeeded)
+        #expect(try test.count("SELECT count(*) FROM instances") == 2)
+    }
+
+    @Test func aStopRequestFinishesObjectsInFlightAndLeavesTheCursor() async throws {
+        let test = try TestLake()
+        let source = ScriptedSource(files: try ScriptedSource.instances(30, seed: 5))
+        let descriptor = IngestSourceDescriptor(source: source, kind: .folder)
+        let stop = StopSignal()
+        let events = EventLog()
+        let pipeline = try IngestPipeline(
+            lake: test.lake, deidentification: TestLake.deidentification(), options: IngestOptions(concurrency: 2, batchSize: 30),
+            events: { event in
+                events.append(event)
+                if case .objectCommitted = event, events.all.count >= 4 { stop.request() }
+            })
+        let report = try await pipeline.ingestOnce([descriptor], stop: stop)
+        #expect(report.stopped)
+        let committed = try test.count("SELECT count(*) FROM instances")
+        #expect(committed >= 4 && committed < 30)
+        #expect(try test.count("SELECT count(*) FROM sources WHERE cursor IS NULL") == 1)
+        // The next run picks up the rest, each object once.
+        let rest = try await test.pipeline().ingestOnce([descriptor])
+        #expect(rest.totals.committed == 30 - committed)
+        #expect(try test.count("SELECT count(*) FROM instances") == 30)
+    }
+}
