@@ -33,7 +33,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
-        .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
+        .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport", "cohort-ledger-stress"]),
+        .executableTarget(name: "cohort-ledger-stress", dependencies: ["Lake", "Storage"], path: "Tests/CohortLedgerStress"),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),

@@ -21,6 +21,7 @@ public enum LakeSchema {
     public static var migrator: Migrator {
         var migrator = Migrator()
         migrator.registerMigration("v1-lake", createVersion1)
+        migrator.registerMigration("v2-privacy-ledger", createPrivacyLedger)
         return migrator
     }
 
@@ -28,7 +29,7 @@ public enum LakeSchema {
     public static let tables = [
         "sources", "provenance", "objects", "patients", "studies", "series", "instances", "documents",
         "documents_fts", "quarantine",
-    ]
+    ] + privacyLedgerTables
 
     private static func createVersion1(_ db: Database) throws {
         // Sources and where objects came from. `sources.name` is the connector's printable ID (no credentials).
