@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Storage"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
