@@ -1,5 +1,6 @@
 import Foundation
 @testable import Lake
+import TestSupport
 import Testing
 
 @Suite struct CohortQueryTests {
@@ -110,5 +111,46 @@ import Testing
         #expect(third.subtracting(try #require(Rho("1/2"))) == nil)
         #expect(!(try #require(Rho("1/2")) < third))
         #expect(try #require(Rho("1/3")).decimal() == "0.333333")
+    }
+}
+
+@Suite struct CohortSchemaTests {
+    @Test func everyExampleValidatesAgainstTheJSONSchemaAndTheSchemaRefusesABadOne() throws {
+        guard let python = ToolLocator.find("python3") else {
+            #expect(!ToolLocator.isContinuousIntegration, "python3 is missing")
+            return
+        }
+        let script = """
+            import json, sys, glob, os
+            try:
+                import jsonschema
+            except ImportError:
+                print("no-jsonschema"); sys.exit(0)
+            folder = sys.argv[1]
+            schema = json.load(open(os.path.join(folder, "schema.json")))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            validator = jsonschema.Draft202012Validator(schema)
+            for path in sorted(glob.glob(os.path.join(folder, "*.json"))):
+                if path.endswith("schema.json"): continue
+                errors = list(validator.iter_errors(json.load(open(path))))
+                if errors: print("invalid", os.path.basename(path), errors[0].message); sys.exit(1)
+            bad = {"version": 1, "criteria": {"field": "sex", "op": "gt", "value": "F"}, "statistic": {"kind": "count"}}
+            if validator.is_valid(bad): print("accepted a bad query"); sys.exit(1)
+            print("ok")
+            """
+        let process = Process()
+        process.executableURL = python
+        process.arguments = ["-c", script, CohortExamples.folder.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if output.contains("no-jsonschema") {
+            #expect(!ToolLocator.isContinuousIntegration, "pip jsonschema is missing")
+            return
+        }
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("ok"))
     }
 }
