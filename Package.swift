@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
+        .executableTarget(name: "cohort-bench", dependencies: ["Lake", "Storage"], path: "bench/Sources/cohort-bench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -95,10 +95,23 @@ enum CohortCompiler {
 
     // MARK: Statistics
 
-    /// The number of distinct patients in the cohort.
+    /// The number of distinct patients in the cohort. Criteria on patient and document fields only are evaluated on
+    /// `patients` alone: every imaging row of a patient agrees on them, so the joins would change nothing.
     static func countSQL(_ criteria: CohortCriterion?) -> SQL {
         guard let criteria else { return "SELECT count(*) FROM patients" }
+        if !usesImagingFields(criteria) {
+            return "SELECT count(*) FROM patients AS p WHERE \(condition(criteria))"
+        }
         return "SELECT count(DISTINCT p.id) \(rows) WHERE \(condition(criteria))"
+    }
+
+    /// Whether a criterion reads a study or series field (so it depends on which imaging row is looked at).
+    static func usesImagingFields(_ criterion: CohortCriterion) -> Bool {
+        switch criterion {
+        case .all(let children), .any(let children): children.contains(where: usesImagingFields)
+        case .not(let child): usesImagingFields(child)
+        case .compare(let field, _): !(field.isDocumentField || field == .sex)
+        }
     }
 
     /// The matching rows with the value of `field` (and `by`): patient, study, series, date, v, b.
@@ -110,10 +123,14 @@ enum CohortCompiler {
             """
     }
 
-    /// `(v, b, patients)`: one row per patient, the one `pick` chooses, grouped by value.
+    /// `(v, b, patients)`: one row per patient, the one `pick` chooses, grouped by value. When the values are the
+    /// patient's own (`sex`), every row of a patient carries the same value and the pick is a distinct count.
     static func pickedValuesSQL(_ criteria: CohortCriterion?, field: CohortField, by: CohortField?, pick: CohortPick)
         -> SQL
     {
+        if field == .sex, by == nil || by == .sex {
+            return "SELECT v, b, count(DISTINCT patient) FROM (\(valueRows(criteria, field: field, by: by))) GROUP BY v, b"
+        }
         let order: SQL =
             pick == .latest
             ? "ORDER BY date IS NULL, date DESC, study DESC, series DESC"

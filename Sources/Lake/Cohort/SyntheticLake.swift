@@ -31,6 +31,9 @@ public struct SyntheticLake: Sendable {
         public var instances = 0
         /// Rows in `documents`.
         public var documents = 0
+
+        /// All zero.
+        public init() {}
     }
 
     /// A generator.

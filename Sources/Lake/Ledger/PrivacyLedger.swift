@@ -116,7 +116,13 @@ public struct PrivacyLedger: Sendable {
                     return .repeated(
                         stored.release, PrivacyBudget(project: project, requester: requester, limit: limit, spent: spent))
                 }
-                guard let newSpent = spent.adding(rho), newSpent <= limit else {
+                guard let newSpent = spent.adding(rho) else {
+                    throw CohortError(
+                        .ledger,
+                        message: "the exact sum of the spent ρ and this cost needs more than 64-bit parts; "
+                            + "refused (use costs with a common denominator, such as k/1000)")
+                }
+                guard newSpent <= limit else {
                     let left = limit.subtracting(spent) ?? .zero
                     throw CohortError(
                         .budgetExhausted,
