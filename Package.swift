@@ -27,7 +27,7 @@ let package = Package(
         // Layer 4
         .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Node"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Node", "Storage"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
@@ -40,7 +40,9 @@ let package = Package(
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "LakeTests", dependencies: [
             "Lake", "Storage", "Connectors", "Deidentify", "DICOM", "Crypto", "HTTP", "Synthesis", "TestSupport",
+            "cohort-ledger-stress",
         ]),
+        .executableTarget(name: "cohort-ledger-stress", dependencies: ["Lake", "Storage"], path: "Tests/CohortLedgerStress"),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Crypto"]),
         .testTarget(name: "NodeTests", dependencies: [
             "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "TestSupport",
@@ -49,6 +51,7 @@ let package = Package(
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
         .executableTarget(name: "privacy-bench", dependencies: ["Privacy"], path: "bench/Sources/privacy-bench"),
+        .executableTarget(name: "cohort-bench", dependencies: ["Lake", "Storage"], path: "bench/Sources/cohort-bench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Lake
 
 /// The `fedlake` command: one executable for every role. This target only parses arguments and prints;
 /// the work happens in the modules below it.
@@ -21,7 +22,11 @@ struct FedLake: CommandGroup {
 @main
 enum Main {
     static func main() async {
-        let runner = CommandRunner(root: FedLake.self, version: "fedlake \(FedLake.version)") { _ in .failure }
+        let runner = CommandRunner(root: FedLake.self, version: "fedlake \(FedLake.version)") { error in
+            // Policy refusals exit 3 (ARCHITECTURE.md): an exhausted privacy budget.
+            if let error = error as? CohortError, error.code == .budgetExhausted { return .refused }
+            return .failure
+        }
         let code = await runner.run(Array(CommandLine.arguments.dropFirst()))
         exit(code)
     }

@@ -29,14 +29,15 @@ public enum LakeSchema {
     /// Each entry names its migration (`v2-…`) and the function that applies it, which may live in
     /// another file as an extension of ``LakeSchema``. Shipped entries are never edited or reordered.
     public static let migrations: [(name: String, body: @Sendable (Database) throws -> Void)] = [
-        ("v1-lake", createVersion1)
+        ("v1-lake", createVersion1),
+        ("v2-privacy-ledger", createPrivacyLedger),
     ]
 
     /// The tables every lake has after ``migrator`` ran, for checks and the schema document's test.
     public static let tables = [
         "sources", "provenance", "objects", "patients", "studies", "series", "instances", "documents",
         "documents_fts", "quarantine",
-    ]
+    ] + privacyLedgerTables
 
     private static func createVersion1(_ db: Database) throws {
         // Sources and where objects came from. `sources.name` is the connector's printable ID (no credentials).

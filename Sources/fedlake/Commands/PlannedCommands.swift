@@ -26,13 +26,9 @@ struct Pki: CommandGroup {
 struct Query: CommandGroup {
     static let configuration = CommandConfiguration(
         abstract: "Cohort queries with differential privacy.",
-        subcommands: [Local.self, Submit.self, Status.self], isAvailable: false)
+        subcommands: [Local.self, Submit.self, Status.self])
 
-    struct Local: UnbuiltCommand {
-        static let plannedIn = "cohort queries with differential privacy"
-        static let configuration = CommandConfiguration(
-            abstract: "Answer a cohort query against the local lake.", isAvailable: false)
-    }
+    // `Local` is built: Commands/QueryCommand.swift.
     struct Submit: UnbuiltCommand {
         static let plannedIn = "federation: coordinator"
         static let configuration = CommandConfiguration(
