@@ -34,6 +34,7 @@ let package = Package(
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "HTTP", "Crypto", "DICOM", "Synthesis", "TestSupport"]),
         .testTarget(name: "DeidentifyTests", dependencies: ["Deidentify", "DICOM", "Crypto", "Synthesis", "TestSupport"]),
         .testTarget(name: "LakeTests", dependencies: ["Lake", "Storage", "TestSupport"]),
+        .testTarget(name: "PrivacyAuditTests"),
         .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
