@@ -1,0 +1,87 @@
+import Foundation
+
+/// A seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64) so that every audit run can be
+/// reproduced from its seed. Used to drive the harness and the reference and mutant samplers; the mechanisms
+/// under audit take it through the randomness seam of `Privacy` in fixed-seed runs.
+final class AuditGenerator: RandomNumberGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    /// A generator whose whole stream is determined by `seed`.
+    init(seed: UInt64) {
+        var s = seed
+        func splitMix() -> UInt64 {
+            s &+= 0x9E37_79B9_7F4A_7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    func next() -> UInt64 {
+        let result = rotate(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotate(state.3, 45)
+        return result
+    }
+
+    private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// `count` bytes from the stream.
+    func bytes(count: Int) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(count)
+        while output.count < count {
+            var word = next()
+            for _ in 0..<min(8, count - output.count) {
+                output.append(UInt8(truncatingIfNeeded: word))
+                word >>= 8
+            }
+        }
+        return output
+    }
+
+    /// An unbiased uniform integer in 0..<bound by rejection (the correct way).
+    func uniform(below bound: UInt64) -> UInt64 {
+        precondition(bound > 0, "empty range")
+        let limit = UInt64.max - UInt64.max % bound  // accept x < limit: a whole number of copies of 0..<bound
+        while true {
+            let x = next()
+            if x < limit { return x % bound }
+        }
+    }
+}
+
+/// Where the audit reads its sample sizes: the light fixed-seed profile (CI, debug build) or the heavy one
+/// (`make audit-privacy`, environment `FEDLAKE_AUDIT_PROFILE=heavy`).
+struct AuditProfile: Sendable {
+    /// Outputs drawn from each of M(D) and M(D′) to choose the event.
+    let selectionSamples: Int
+    /// Independent outputs drawn from each side to bound the event's probabilities.
+    let evaluationSamples: Int
+    /// Draws for a χ² goodness-of-fit test.
+    let distributionSamples: Int
+    /// Clean runs with distinct seeds per clean mechanism.
+    let cleanRuns: Int
+    /// Seeds of the clean runs (distinct; fixed for the light profile so CI is reproducible).
+    var cleanSeeds: [UInt64] { (0..<UInt64(cleanRuns)).map { 0xA0D1_7000 + $0 * 7919 } }
+
+    static let light = AuditProfile(
+        selectionSamples: 3_000, evaluationSamples: 12_000, distributionSamples: 20_000, cleanRuns: 1)
+    static let heavy = AuditProfile(
+        selectionSamples: 20_000, evaluationSamples: 100_000, distributionSamples: 200_000, cleanRuns: 20)
+
+    static var current: AuditProfile {
+        ProcessInfo.processInfo.environment["FEDLAKE_AUDIT_PROFILE"] == "heavy" ? .heavy : .light
+    }
+
+    /// Per-test significance α. Family-wise: the heavy profile runs at most 20 × 8 clean tests plus 8 mutant tests,
+    /// so by Bonferroni P[any false alarm] ≤ 168 × 10⁻⁶ < 2 × 10⁻⁴.
+    static let alpha = 1e-6
+}
