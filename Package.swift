@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
         .target(name: "Privacy", dependencies: ["Crypto"]),
         // Layer 3
-        .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto"]),
+        .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto", "Privacy"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
         // Layer 4
         .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto"]),

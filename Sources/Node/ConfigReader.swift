@@ -1,4 +1,5 @@
 import Deidentify
+import Lake
 import Foundation
 
 /// Walks a configuration's JSON, checking every key against the schema and naming key paths in errors.
@@ -102,6 +103,21 @@ struct ConfigReader {
         guard let json = object[name] else { return nil }
         guard case .number(let text) = json, let value = Double(text), value >= 0, value.isFinite else {
             throw invalid(object.key(name), "expected a non-negative number")
+        }
+        return text
+    }
+
+    /// A zCDP ρ: a JSON number or a string holding a rational (`"1/100"`), positive and exact (``Rho``).
+    func rhoText(_ object: Object, _ name: String) throws(NodeError) -> String? {
+        guard let json = object[name] else { return nil }
+        let text: String
+        switch json {
+        case .number(let number): text = number
+        case .string(let string): text = string
+        default: throw invalid(object.key(name), "expected a positive rational such as \"1/100\" or 0.01")
+        }
+        guard let rho = Rho(text), rho.isPositive else {
+            throw invalid(object.key(name), "expected a positive rational such as \"1/100\" or 0.01")
         }
         return text
     }
@@ -257,13 +273,13 @@ struct ConfigReader {
             let budget = try self.object(
                 value, path: "privacy.budgets[\(index)]", known: ["project", "requester", "rho"],
                 required: ["project", "rho"])
-            guard let rho = try numberText(budget, "rho") else { throw invalid(budget.key("rho"), "missing (it is required)") }
+            guard let rho = try rhoText(budget, "rho") else { throw invalid(budget.key("rho"), "missing (it is required)") }
             budgets.append(
                 NodeConfiguration.Budget(
                     project: try requiredString(budget, "project"), requester: try string(budget, "requester"), rho: rho))
         }
         return NodeConfiguration.Privacy(
-            defaultRho: try numberText(object, "defaultRho"), defaultBudgetRho: try numberText(object, "defaultBudgetRho"),
+            defaultRho: try rhoText(object, "defaultRho"), defaultBudgetRho: try rhoText(object, "defaultBudgetRho"),
             budgets: budgets, minimumCount: try integer(object, "minimumCount", default: 11, in: 1...1_000_000))
     }
 

@@ -103,9 +103,24 @@ struct NodeFolder {
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            let delay = kills < 20 ? random.int(in: 20...260) : 60_000
-            let deadline = Date().addingTimeInterval(Double(delay) / 1000)
-            while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+            if kills < 20 {
+                // Most kills land after a random number of further commits (so they hit a run that is committing
+                // objects, however fast the machine); every fourth lands a few milliseconds after start (recovery,
+                // listing, the first batch).
+                let before = try node.count("SELECT count(*) FROM instances")
+                if kills % 4 == 3 || before >= 299 {
+                    let deadline = Date().addingTimeInterval(Double(random.int(in: 1...40)) / 1000)
+                    while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
+                } else {
+                    let target = min(299, before + random.int(in: 1...max(1, (300 - before) / 4)))
+                    while process.isRunning, try node.count("SELECT count(*) FROM instances") < target {
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                }
+            } else {
+                let deadline = Date().addingTimeInterval(60)
+                while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+            }
             if process.isRunning, kills < 20 {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1

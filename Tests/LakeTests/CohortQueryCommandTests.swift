@@ -36,7 +36,7 @@ import Testing
         _ = try SyntheticLake(seed: 5, patients: 80, instances: 400).fill(queue)
         let config = directory.url.appending(path: "node.json")
         try Data(
-            #"{"institution": "test", "lake": "lake", "secretKeyFile": "key", "sources": [], "privacy": "#
+            #"{"institution": "test", "lake": "lake", "secretKeyFile": "key", "sources": [{"type": "folder", "path": "in"}], "privacy": "#
                 .appending(privacy).appending("}").utf8
         ).write(to: config)
         return (directory, config.path)
@@ -62,7 +62,7 @@ import Testing
         let cohort = CohortExamples.folder.appending(path: "chest-ct-over-60.json").path
         let result = try run(["query", "local", "--config", config, cohort, "--requester", "alice"])
         #expect(result.status == 3)
-        #expect(result.error.contains("remaining 1/1000"))
+        #expect(result.error.contains("left 1/1000"))
         _ = directory
     }
 
@@ -75,5 +75,35 @@ import Testing
         #expect(result.error.contains("$.criteria.any[1].field"))
         let usage = try run(["query", "local", bad.path])
         #expect(usage.status == 2)
+    }
+
+    @Test func aQueryReleasesDiscreteGaussianNoiseAndItsRepeatIsTheSameReleaseAtNoCost() throws {
+        let (directory, config) = try node(privacy: #"{"defaultRho": "1/10", "defaultBudgetRho": "3/20"}"#)
+        let cohort = CohortExamples.folder.appending(path: "mr-brain-by-sex.json").path
+        let arguments = ["query", "local", "--config", config, cohort, "--json", "--project", "p", "--requester", "r"]
+        let first = try run(arguments)
+        #expect(first.status == 0, "\(first.error)")
+        let release = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])
+        #expect(release["repeat"] as? Bool == false)
+        let body = try #require(release["release"] as? [String: Any])
+        #expect(body["mechanism"] as? String == "discreteGaussian")
+        let epsilon = try #require(Double(body["epsilon"] as? String ?? ""))
+        #expect(epsilon > 0 && epsilon < 10)
+        #expect(body["delta"] as? String == "1e-6")
+        let second = try run(arguments)
+        #expect(second.status == 0, "\(second.error)")
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(second.output.utf8)) as? [String: Any])
+        #expect(again["repeat"] as? Bool == true)
+        #expect(again["spent"] as? String == "0")
+        #expect(
+            try JSONSerialization.data(withJSONObject: body, options: .sortedKeys)
+                == JSONSerialization.data(withJSONObject: try #require(again["release"]), options: .sortedKeys))
+        // 1/10 of 3/20 is spent; chest-ct-over-60 names its own 1/100; a third query (1/10) cannot be paid (exit 3).
+        let other = CohortExamples.folder.appending(path: "chest-ct-over-60.json").path
+        #expect(try run(["query", "local", "--config", config, other, "--project", "p", "--requester", "r"]).status == 0)
+        let refused = try run(["query", "local", "--config", config,
+            CohortExamples.folder.appending(path: "report-mentions-nodule.json").path, "--project", "p", "--requester", "r"])
+        #expect(refused.status == 3, "\(refused.error)")
+        _ = directory
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Lake
+import Node
 import Storage
 
 extension Query {
@@ -48,7 +49,8 @@ extension Query {
         }
 
         mutating func run() async throws {
-            let configuration = try QueryLocalConfiguration(file: config)
+            let configuration = try NodeConfiguration.load(contentsOf: config)
+            let policy = try configuration.privacyPolicy()
             let text: Data
             do { text = try Data(contentsOf: cohort) } catch {
                 throw CommandLineError.usage("cannot read the cohort file \(cohort.path)")
@@ -63,28 +65,15 @@ extension Query {
             }
             let queue = try DatabaseQueue(path: database.path)
             try LakeSchema.migrator.migrate(queue)
-            let noise = QueryNoise.make()
             let runner = CohortRunner(
-                queue: queue, lake: configuration.institution, policy: configuration.policy,
-                noise: noise ?? QueryNoise.Unavailable())
+                queue: queue, lake: configuration.institution, policy: policy, noise: DiscreteGaussianCohortNoise())
             if dryRun {
                 let plan = try runner.plan(query, project: project, requester: requester)
                 printPlan(plan, query: query)
                 return
             }
-            guard noise != nil else {
-                let plan = try runner.plan(query, project: project, requester: requester)
-                guard plan.isAffordable else {
-                    throw CohortError(
-                        .budgetExhausted,
-                        message: "the privacy budget of project \(project) for \(requester) cannot pay ρ = \(plan.rho) "
-                            + "(\(budgetLine(plan.budget)))", remaining: plan.budget.remaining.description)
-                }
-                throw QueryConfigurationError(
-                    "this build has no noise mechanism (the Privacy module's discrete Gaussian); nothing was spent")
-            }
             let outcome = try runner.run(query, project: project, requester: requester)
-            printOutcome(outcome, minimumCount: configuration.policy.minimumCount)
+            printOutcome(outcome, minimumCount: policy.minimumCount)
         }
 
         // MARK: Printing
@@ -192,4 +181,10 @@ extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// A cohort file or lake the query command cannot use (exit 1).
+struct QueryConfigurationError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
