@@ -51,6 +51,7 @@ release: deps
 
 demo: release
 	.build/release/fedlake demo
+	bash tools/demo_node.sh
 
 clean:
 	rm -rf .build .build-*

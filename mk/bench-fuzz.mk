@@ -58,25 +58,11 @@ $(FUZZ_BIN): $(FUZZ_SOURCES) fuzz/build.sh
 fuzz-corpus:
 	fuzz/prepare_corpus.sh
 
-# One process on one core: libFuzzer's default in-process mode. (-jobs=1 -workers=1 would add a
-# supervising process and move the output to fuzz-0.log without adding parallelism.) The log
-# goes to fuzz/artifacts/last-run.log; the recipe prints its tail, the executed-input count and
-# any crash files, and fails when libFuzzer found a crash.
+# One process on one core: libFuzzer's default in-process mode (-jobs=1 -workers=1 would add a
+# supervising process without adding parallelism), run and reported by fuzz/run.sh.
 fuzz-dicom: fuzz-build fuzz-corpus
-	@mkdir -p fuzz/artifacts
-	@echo "fuzzing for $(FUZZ_SECONDS) s; log: fuzz/artifacts/last-run.log"
-	@before=$$(ls fuzz/artifacts | grep -cE '^(crash|leak|timeout|oom)-'); \
-	status=0; $(FUZZ_BIN) fuzz/corpus -dict=fuzz/dicom.dict -max_total_time=$(FUZZ_SECONDS) \
-	    -rss_limit_mb=$(FUZZ_RSS_MB) -max_len=$(FUZZ_MAX_LEN) -timeout=$(FUZZ_TIMEOUT) \
-	    -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ $(FUZZ_FLAGS) \
-	    > fuzz/artifacts/last-run.log 2>&1 || status=$$?; \
-	grep -v -e ' NEW ' -e ' REDUCE ' -e ' pulse ' fuzz/artifacts/last-run.log | tail -n 40; \
-	{ grep -o 'stat::number_of_executed_units: *[0-9]*' fuzz/artifacts/last-run.log \
-	    || grep -o '^#[0-9]*' fuzz/artifacts/last-run.log; } | tail -n 1 | sed 's/.*[:#] */executed inputs: /'; \
-	ls fuzz/artifacts | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || echo "no crash artifacts"; \
-	after=$$(ls fuzz/artifacts | grep -cE '^(crash|leak|timeout|oom)-'); \
-	if [ "$$after" -gt "$$before" ]; then echo "new crash artifacts: $$((after - before))"; status=1; fi; \
-	exit $$status
+	fuzz/run.sh "the DICOM reader" $(FUZZ_BIN) fuzz/corpus fuzz/dicom.dict fuzz/artifacts $(FUZZ_SECONDS) -1 \
+	    $(FUZZ_MAX_LEN) $(FUZZ_FLAGS)
 
 # A target-specific value reaches the prerequisite's recipe: fuzz-dicom runs for 60 s.
 fuzz-dicom-smoke: FUZZ_SECONDS = 60
