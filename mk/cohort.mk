@@ -8,7 +8,7 @@
 QUERY_PATIENTS ?= 100000
 QUERY_INSTANCES ?= 1000000
 QUERY_RUNS ?= 7
-BENCH_SCRATCH ?= .build-release
+BENCH_SCRATCH ?= .build
 COHORT_SCRATCH ?= .build
 
 .PHONY: bench-query test-cohort-kill

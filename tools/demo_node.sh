@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FEDLAKE=${FEDLAKE:-.build/release/fedlake}
-PATIENTS=${DEMO_PATIENTS:-12}
+PATIENTS=${DEMO_PATIENTS:-30}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/fedlake-demo.XXXXXX")
 PIDS=()
 cleanup() {

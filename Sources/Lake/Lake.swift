@@ -266,7 +266,14 @@ public struct Lake: Sendable {
         let path = directory.appendingPathComponent(".ingest.lock").path
         let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw LakeError(.io, input: path, "the ingest lock cannot be opened: \(Self.errnoText())") }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        // A child forked by another thread of this process holds a copy of the descriptor (and so the lock) until
+        // it execs and O_CLOEXEC closes it: a lock that frees itself within a moment is not another ingest.
+        var locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        for _ in 0..<200 where !locked && errno == EWOULDBLOCK {
+            usleep(10_000)
+            locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             close(descriptor)
             throw LakeError(
                 .io, input: directory.path, "another process is ingesting into this lake",

@@ -40,6 +40,10 @@ extension CorpusWriter {
         var bitsAllocated = 16
         var instanceNumber = 1
         var safePrivateBlock = false
+        /// Body Part Examined (0018,0015), a defined term of PS3.16 Annex L.
+        var bodyPart: String?
+        /// Slice Thickness (0018,0050) in mm, for cross-sectional images.
+        var sliceThickness: String?
     }
 
     struct Series {
@@ -72,7 +76,7 @@ extension CorpusWriter {
                 ImageSpec(
                     file: "\(folder)/ct-\(slice).dcm", modality: "CT", sopClassUID: Self.ctImageStorage,
                     terms: ["ISO_IR 100"], description: "CT THORAX", name: latin, burnedInAnnotation: "NO",
-                    instanceNumber: slice, safePrivateBlock: true),
+                    instanceNumber: slice, safePrivateBlock: true, bodyPart: "CHEST", sliceThickness: "1.25"),
                 identity: identity, study: identity.study("CT"), series: ctSeries)
         }
         let otherNames = NameValue(
@@ -80,31 +84,32 @@ extension CorpusWriter {
         try writeImage(
             ImageSpec(
                 file: "\(folder)/mr-1.dcm", modality: "MR", sopClassUID: Self.mrImageStorage, terms: ["ISO_IR 192"],
-                description: "MR BRAIN", name: latin, otherNames: otherNames),
+                description: "MR BRAIN", name: latin, otherNames: otherNames, bodyPart: "BRAIN", sliceThickness: "5"),
             identity: identity, study: identity.study("MR"), series: newSeries("MR"))
         try writeImage(
             ImageSpec(
                 file: "\(folder)/cr-1.dcm", modality: "CR", sopClassUID: Self.crImageStorage, terms: ["ISO_IR 144"],
-                description: "CR CHEST", name: cyrillic, burnedInAnnotation: "YES"),
+                description: "CR CHEST", name: cyrillic, burnedInAnnotation: "YES", bodyPart: "CHEST"),
             identity: identity, study: identity.study("CR"), series: newSeries("CR"))
         let usSeries = newSeries("US")
         try writeImage(
             ImageSpec(
                 file: "\(folder)/us-1.dcm", modality: "US", sopClassUID: Self.usImageStorage, terms: ["ISO_IR 100"],
-                description: "US ABDOMEN", name: latin, burnedInAnnotation: "YES", bitsAllocated: 8),
+                description: "US ABDOMEN", name: latin, burnedInAnnotation: "YES", bitsAllocated: 8,
+                bodyPart: "ABDOMEN"),
             identity: identity, study: identity.study("US"), series: usSeries)
         try writeImage(
             ImageSpec(
                 file: "\(folder)/us-2.dcm", modality: "US", sopClassUID: Self.usMultiFrameImageStorage,
                 terms: ["GB18030"], description: "US ABDOMEN CINE", name: chinese, otherNames: latin, frames: 4,
-                bitsAllocated: 8, instanceNumber: 2),
+                bitsAllocated: 8, instanceNumber: 2, bodyPart: "ABDOMEN"),
             identity: identity, study: identity.study("US"), series: usSeries)
         // A multi-frame instance that is not high risk for burned-in text, so de-identification passes it.
         try writeImage(
             ImageSpec(
                 file: "\(folder)/nm-1.dcm", modality: "NM", sopClassUID: Self.nmImageStorage, terms: ["ISO_IR 100"],
                 description: "NM BONE SCAN", name: latin, burnedInAnnotation: "NO", frames: 4,
-                frameIncrement: (0x0054_0080, .US, "1\\2\\3\\4")),
+                frameIncrement: (0x0054_0080, .US, "1\\2\\3\\4"), bodyPart: "WHOLEBODY"),
             identity: identity, study: identity.study("NM"), series: newSeries("NM"))
         try writeReport(of: identity)
     }
@@ -122,6 +127,8 @@ extension CorpusWriter {
             sopInstanceUID: sopInstanceUID, modality: spec.modality, terms: spec.terms, description: spec.description,
             name: spec.name, otherNames: spec.otherNames, instanceNumber: spec.instanceNumber)
         try builder.add(0x0008_0008, .CS, "ORIGINAL\\PRIMARY")
+        if let bodyPart = spec.bodyPart { try builder.add(0x0018_0015, .CS, bodyPart) }
+        if let thickness = spec.sliceThickness { try builder.add(0x0018_0050, .DS, thickness) }
         try builder.plant(0x0020_0052, .UI, series.frameOfReferenceUID, .uid)
         try addPixels(
             &builder, size: 32, frames: spec.frames, bitsAllocated: spec.bitsAllocated, seed: spec.instanceNumber,

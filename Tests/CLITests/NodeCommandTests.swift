@@ -85,11 +85,35 @@ struct NodeFolder {
         let garbage = try writeCrashCorpus(to: node.directory.file("in"), studies: 6, slices: 50, garbage: 4)
         #expect(try node.fedlake("node", "init", "--config", "CONFIG").status == 0)
         let fedlake = try ToolLocator.fedlake()
+        let loop = try await Self.onOwnThread { try Self.crashLoop(node, fedlake: fedlake) }
+        let (kills, runs, finished, progress) = (loop.kills, loop.runs, loop.finished, loop.progress)
+        #expect(loop.problems.isEmpty, "\(loop.problems)")
+        #expect(kills >= 20)
+        #expect(finished)
+        // Most kills hit a run that was still committing objects, not an idle pass.
+        #expect(progress.filter { $0 < 300 }.count >= 10, "instances after each kill: \(progress)")
+        try Self.checkExactlyOnce(node, garbage: garbage)
+        print("crash test: \(kills) kills over \(runs) runs; instances after each kill: \(progress)")
+    }
+
+    struct CrashLoop: Sendable {
+        var kills: Int
+        var runs: Int
+        var finished: Bool
+        var progress: [Int]
+        var problems: [String]
+    }
+
+    /// Runs `node ingest --once` again and again, killing most runs with SIGKILL mid-ingest, until 20 kills are
+    /// done and a run finishes. Synchronous, on a thread of its own: its timing must not wait for the test
+    /// runner's shared threads, which other tests may keep busy.
+    static func crashLoop(_ node: NodeFolder, fedlake: URL) throws -> CrashLoop {
         var random = SplitMix64(seed: 20261203)
         var kills = 0
         var runs = 0
         var finished = false
         var progress: [Int] = []  // instances in the lake after each kill
+        var problems: [String] = []
         let logs = try TemporaryDirectory(prefix: "crash-logs")
         while (kills < 20 || !finished) && runs < 400 {
             runs += 1
@@ -104,43 +128,49 @@ struct NodeFolder {
             process.standardInput = FileHandle.nullDevice
             try process.run()
             if kills < 20 {
-                // Most kills land after a random number of further commits (so they hit a run that is committing
-                // objects, however fast the machine); every fourth lands a few milliseconds after start (recovery,
-                // listing, the first batch).
-                let before = try node.count("SELECT count(*) FROM instances")
-                if kills % 4 == 3 || before >= 299 {
-                    let deadline = Date().addingTimeInterval(Double(random.int(in: 1...40)) / 1000)
-                    while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
-                } else {
-                    let target = min(299, before + random.int(in: 1...max(1, (300 - before) / 4)))
-                    while process.isRunning, try node.count("SELECT count(*) FROM instances") < target {
-                        try await Task.sleep(for: .milliseconds(1))
-                    }
+                // Each kill lands after a random number of log lines (one per committed batch, on standard error,
+                // written to the log file as they happen), plus a few random milliseconds: a point in the middle
+                // of committing objects however fast the machine. Every fourth lands 1-40 ms after start
+                // (recovery, listing, the first batch).
+                let lines = random.int(in: 1...4)
+                let deadline = Date().addingTimeInterval(kills % 4 == 3 ? Double(random.int(in: 1...40)) / 1000 : 60)
+                while process.isRunning, Date() < deadline,
+                    kills % 4 == 3 || Self.lineCount(log) < lines
+                {
+                    usleep(200)
                 }
+                if kills % 4 != 3 { usleep(UInt32(random.int(in: 0...3000))) }
             } else {
                 let deadline = Date().addingTimeInterval(60)
-                while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(2)) }
+                while process.isRunning, Date() < deadline { usleep(2_000) }
             }
             if process.isRunning, kills < 20 {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
                 process.waitUntilExit()
-                #expect(process.terminationReason == .uncaughtSignal)
+                if process.terminationReason != .uncaughtSignal { problems.append("run \(runs) was not killed") }
                 progress.append(try node.count("SELECT count(*) FROM instances"))
             } else {
                 process.waitUntilExit()
                 let output = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self).suffix(600)
-                #expect(process.terminationStatus == 0, "run \(runs): \(output)")
+                if process.terminationStatus != 0 { problems.append("run \(runs): \(output)") }
                 finished = kills >= 20
             }
             try handle.close()
         }
-        #expect(kills >= 20)
-        #expect(finished)
-        // Most kills hit a run that was still committing objects, not an idle pass.
-        #expect(progress.filter { $0 < 300 }.count >= 10, "instances after each kill: \(progress)")
-        try Self.checkExactlyOnce(node, garbage: garbage)
-        print("crash test: \(kills) kills over \(runs) runs; instances after each kill: \(progress)")
+        return CrashLoop(kills: kills, runs: runs, finished: finished, progress: progress, problems: problems)
+    }
+
+    /// `body` on a new thread, awaited.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    /// The number of complete lines in a log file so far.
+    static func lineCount(_ file: URL) -> Int {
+        ((try? Data(contentsOf: file)) ?? Data()).reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
     }
 
     static func checkExactlyOnce(_ node: NodeFolder, garbage: [String]) throws {
