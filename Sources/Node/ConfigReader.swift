@@ -282,7 +282,8 @@ struct ConfigReader {
         let object = try object(value, path: "metrics", known: ["listen"])
         let explicit = try string(object, "listen")
         let listen = explicit ?? "127.0.0.1:9464"
-        guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]), port > 0,
+        // Port 0 takes any free port; the node logs the address it got.
+        guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil,
             ["127.0.0.1", "localhost", "[::1]"].contains(String(listen[..<colon]))
         else {
             throw invalid("metrics.listen", "expected a loopback address and port such as 127.0.0.1:9464")

@@ -186,6 +186,24 @@ import Testing
         }
     }
 
+    /// `metrics.listen` may ask for any free port (0), and the configuration records whether the address was
+    /// set (a busy default is tolerated, a busy configured address is not); non-loopback stays refused.
+    @Test func metricsListenTakesPortZeroAndRecordsWhetherItWasSet() throws {
+        let directory = try TemporaryDirectory(prefix: "node-metrics-config")
+        let base = #"{"institution": "X", "lake": "lake", "secretKeyFile": "k", "sources": [{"type": "folder", "path": "in"}]"#
+        let file = directory.file("node.json")
+        let defaulted = try NodeConfiguration.parse(Data((base + "}").utf8), file: file)
+        #expect(defaulted.metrics.listen == "127.0.0.1:9464" && !defaulted.metrics.isExplicit)
+        let any = try NodeConfiguration.parse(Data((base + #", "metrics": {"listen": "127.0.0.1:0"}}"#).utf8), file: file)
+        #expect(any.metrics.listen == "127.0.0.1:0" && any.metrics.isExplicit)
+        let endpoint = try MetricsEndpoint(configuration: any, registry: MetricsRegistry())
+        defer { endpoint.stop() }
+        #expect(endpoint.address.hasPrefix("127.0.0.1:") && endpoint.address != "127.0.0.1:0")
+        #expect(throws: NodeError.self) {
+            try NodeConfiguration.parse(Data((base + #", "metrics": {"listen": "10.0.0.1:0"}}"#).utf8), file: file)
+        }
+    }
+
     /// A second endpoint on the same port fails with an error naming the address.
     @Test func aBusyMetricsPortIsAnErrorNamingTheAddress() throws {
         let directory = try TemporaryDirectory(prefix: "node-metrics-port")

@@ -16,14 +16,15 @@ public import Telemetry
 public struct IngestLog: Sendable {
     /// The logger written to.
     public let logger: Logger
-    /// The level of the one line per committed batch: `.info` when logs are the only progress report,
-    /// `.debug` when a progress line on a terminal shows it.
-    public let batchLevel: Logger.Level
+    /// Whether a live progress line shows the counts: the lines per committed batch and per quarantined
+    /// object are then written at `.debug` (instead of `.info` and `.warning`), so they do not scroll the
+    /// line away; the pass totals and errors are still written.
+    public let progressShown: Bool
 
     /// A log writing to `logger`.
-    public init(logger: Logger, batchLevel: Logger.Level = .info) {
+    public init(logger: Logger, progressShown: Bool = false) {
         self.logger = logger
-        self.batchLevel = batchLevel
+        self.progressShown = progressShown
     }
 
     /// Logs an event: a warning per quarantined object (source, reason code), a line per committed batch
@@ -33,10 +34,12 @@ public struct IngestLog: Sendable {
         case .objectCommitted:
             break
         case .objectQuarantined(let source, let code):
-            logger.warning("object quarantined", metadata: ["source": .public(source), "reason": .public(code)])
+            logger.log(
+                level: progressShown ? .debug : .warning, "object quarantined",
+                metadata: ["source": .public(source), "reason": .public(code)])
         case .batchCommitted(let source, let counts, let passComplete):
             logger.log(
-                level: batchLevel, "batch committed",
+                level: progressShown ? .debug : .info, "batch committed",
                 metadata: [
                     "source": .public(source), "listed": .integer(counts.listed), "committed": .integer(counts.committed),
                     "unchanged": .integer(counts.unchanged), "quarantined": .integer(counts.quarantined),

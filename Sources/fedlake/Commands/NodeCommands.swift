@@ -130,7 +130,7 @@ struct Node: CommandGroup {
                     "sources": .integer(configuration.sources.count), "once": .init(.bool(once), sensitivity: .public),
                 ])
             let telemetry = IngestTelemetry(
-                log: IngestLog(logger: logger, batchLevel: drawsProgress ? .debug : .info), metrics: metrics,
+                log: IngestLog(logger: logger, progressShown: drawsProgress), metrics: metrics,
                 progress: drawsProgress ? IngestProgress(output: output) : nil)
             let report = try await node.ingest(follow: !once, stop: stop, telemetry: telemetry)
             let status = try node.status()
