@@ -1,4 +1,6 @@
+import DICOM
 import Foundation
+import HTTP
 import Lake
 import Node
 import Synchronization
@@ -222,5 +224,92 @@ import Testing
         #expect(error?.code == .metrics && error?.key == "metrics.listen")
         #expect(error?.description.contains("127.0.0.1:\(port)") == true)
         #expect(error?.description.contains("already in use") == true, "\(String(describing: error))")
+    }
+}
+
+@Suite struct IngestLogTests {
+    /// Source names and reason codes are written; a failure's text (which can quote a file name) is not.
+    @Test func writesCountsNamesAndCodesButNotTheFailureText() {
+        let handler = InMemoryLogHandler()
+        let log = IngestLog(logger: Logger(label: "fedlake.ingest", handler: handler, logLevel: .trace))
+        log.record(.objectQuarantined(source: "import", reasonCode: "notDICOM"))
+        log.record(.sourceFailed(source: "import", message: "folder /in: cannot read a directory: Mueller_Hans_CT.dcm"))
+        var counts = IngestCounts()
+        counts.listed = 2
+        counts.quarantined = 1
+        log.record(.batchCommitted(source: "import", counts: counts, passComplete: true))
+        let lines = handler.jsonLines
+        #expect(lines.count == 3)
+        #expect(lines[0].contains(#""level":"warning""#) && lines[0].contains(#""metadata":{"reason":"notDICOM","source":"import"}"#))
+        #expect(lines[1].contains(#""level":"error""#) && lines[1].contains(#""error":"[redacted]""#))
+        #expect(!lines.joined().contains("Mueller"))
+        #expect(lines[2].contains(#""listed":2"#) && lines[2].contains(#""passComplete":true"#))
+    }
+
+    /// Under a progress line the per-object and per-batch lines drop to debug; the pass totals stay at info.
+    @Test func underAProgressLinePerObjectLinesAreDebug() {
+        let handler = InMemoryLogHandler()
+        let log = IngestLog(logger: Logger(label: "fedlake.ingest", handler: handler, logLevel: .info), progressShown: true)
+        log.record(.objectQuarantined(source: "import", reasonCode: "notDICOM"))
+        log.record(.batchCommitted(source: "import", counts: IngestCounts(), passComplete: true))
+        #expect(handler.records.isEmpty)
+        log.record(.sourceFailed(source: "import", message: "x"))
+        #expect(handler.records.map(\.level) == [.error])
+    }
+}
+
+@Suite(.enabled(if: LocalServers.orthancEnabled, "Orthanc not installed (set CI=1 to require it)"))
+struct OrthancIngestTelemetryTests {
+    static func upload(_ count: Int, seed: UInt64, to orthanc: OrthancServer) async throws {
+        let client = HTTPClient(configuration: .init(credentials: orthanc.credentials))
+        for file in SyntheticStudy(seed: seed, slices: count, size: 16).files() {
+            let request = HTTPRequest(
+                method: "POST", url: orthanc.baseURL.appendingPathComponent("instances"),
+                headers: [("Content-Type", "application/dicom")], body: .bytes(try DICOMWriter.encode(file)))
+            #expect(try await client.send(request).status == 200)
+        }
+    }
+
+    /// The progress total of an Orthanc pass is what its change log holds after the saved cursor: all six
+    /// instances the first time, only the three new ones the next; the metrics follow the lake.
+    @Test func progressTotalsFollowTheChangeLogFromTheCursor() async throws {
+        let orthanc = try await OrthancServer.start()
+        defer { orthanc.stop() }
+        try await Self.upload(6, seed: 71, to: orthanc)
+        let directory = try TemporaryDirectory(prefix: "node-orthanc-telemetry")
+        let key = directory.file("node.key")
+        try Data(repeating: 0x6B, count: 48).write(to: key)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        try Data(
+            """
+            {"institution": "X", "lake": "lake", "secretKeyFile": "node.key", "ingest": {"batchSize": 4},
+             "sources": [{"type": "orthanc", "name": "pacs", "url": "\(orthanc.baseURL.absoluteString)",
+                          "username": "\(orthanc.username)", "passwordFile": "\(orthanc.passwordFile.path)"}]}
+            """.utf8
+        ).write(to: directory.file("node.json"))
+        let configuration = try NodeConfiguration.load(contentsOf: directory.file("node.json"))
+        try LocalNode.initialize(configuration)
+        let node = try LocalNode(configuration: configuration)
+        #expect(try node.sourceNames() == ["pacs"])
+        let metrics = IngestMetrics(version: "test", sources: ["pacs"])
+        let drawn = Mutex<[String]>([])
+        let output = LogOutput(isTerminal: true) { text in drawn.withLock { $0.append(text) } }
+        let telemetry = IngestTelemetry(metrics: metrics, progress: IngestProgress(output: output))
+        let first = try await node.ingest(follow: false, stop: StopSignal(), telemetry: telemetry)
+        #expect(first.succeeded)
+        let afterFirst = drawn.withLock { $0.joined() }
+        #expect(afterFirst.contains("pacs  [========================] 100% 6/6 objects"), "\(afterFirst)")
+        try await Self.upload(3, seed: 72, to: orthanc)
+        drawn.withLock { $0.removeAll() }
+        let second = try await node.ingest(follow: false, stop: StopSignal(), telemetry: telemetry)
+        #expect(second.succeeded)
+        let afterSecond = drawn.withLock { $0.joined() }
+        #expect(afterSecond.contains("100% 3/3 objects"), "\(afterSecond)")
+        let status = try node.status()
+        #expect(status.instances == 9)
+        let text = metrics.prometheusText()
+        #expect(text.contains("fedlake_ingest_objects_total{outcome=\"committed\",source=\"pacs\"} 9\n"), "\(text)")
+        #expect(text.contains("fedlake_lake_instances 9\n"))
+        #expect(text.contains("fedlake_ingest_passes_total 2\n"))
     }
 }

@@ -79,6 +79,24 @@ struct Node: CommandGroup {
             }
         }
 
+        /// Writes all of `text` to standard error (for `--progress always` on a pipe); a failing write is dropped.
+        static func writeToStandardError(_ text: String) {
+            var bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeMutableBytes { buffer in
+                    Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                }
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+
         enum ProgressMode: String {
             case auto, always, never
         }
@@ -106,7 +124,7 @@ struct Node: CommandGroup {
             // --progress always on a pipe: draw anyway, through an output that acts as a terminal.
             let output =
                 drawsProgress && !terminal
-                ? LogOutput(isTerminal: true) { text in FileHandle.standardError.write(Data(text.utf8)) }
+                ? LogOutput(isTerminal: true) { text in Self.writeToStandardError(text) }
                 : LogOutput.standardError
             LoggingSystem.bootstrap(
                 format: configuration.log.format == .json ? .json : .text,
