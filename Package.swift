@@ -25,9 +25,9 @@ let package = Package(
         .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto", "Privacy"]),
         .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
         // Layer 4
-        .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto"]),
+        .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto", "Telemetry", "HTTP"]),
         // Layer 5
-        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Node", "Storage"]),
+        .executableTarget(name: "fedlake", dependencies: ["DICOM", "Crypto", "Deidentify", "Synthesis", "Lake", "Node", "Storage", "Telemetry"]),
         // Tests only
         .target(name: "TestSupport", dependencies: ["DICOM", "Crypto", "HTTP", "Synthesis"]),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM", "Synthesis", "TestSupport"]),
@@ -46,9 +46,9 @@ let package = Package(
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Crypto"]),
         .testTarget(name: "PrivacyAuditTests", dependencies: ["Privacy", "Lake", "Storage"]),
         .testTarget(name: "NodeTests", dependencies: [
-            "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "TestSupport",
+            "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "Telemetry", "TestSupport",
         ]),
-        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "Storage", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DICOM", "Deidentify", "Synthesis", "Storage", "HTTP", "TestSupport"]),
         // Benchmarks against peer tools (bench/README.md)
         .executableTarget(name: "fedlake-bench", dependencies: ["DICOM"], path: "bench/Sources/fedlake-bench"),
         .executableTarget(name: "privacy-bench", dependencies: ["Privacy"], path: "bench/Sources/privacy-bench"),

@@ -296,13 +296,15 @@ struct ConfigReader {
     func metrics(_ value: ConfigJSON?) throws(NodeError) -> NodeConfiguration.Metrics {
         guard let value else { return NodeConfiguration.Metrics(listen: "127.0.0.1:9464") }
         let object = try object(value, path: "metrics", known: ["listen"])
-        let listen = try string(object, "listen") ?? "127.0.0.1:9464"
-        guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]), port > 0,
+        let explicit = try string(object, "listen")
+        let listen = explicit ?? "127.0.0.1:9464"
+        // Port 0 takes any free port; the node logs the address it got.
+        guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil,
             ["127.0.0.1", "localhost", "[::1]"].contains(String(listen[..<colon]))
         else {
             throw invalid("metrics.listen", "expected a loopback address and port such as 127.0.0.1:9464")
         }
-        return NodeConfiguration.Metrics(listen: listen)
+        return NodeConfiguration.Metrics(listen: listen, isExplicit: explicit != nil)
     }
 
     func log(_ value: ConfigJSON?) throws(NodeError) -> NodeConfiguration.Log {

@@ -3,6 +3,7 @@ public import Crypto
 public import Deidentify
 import Foundation
 public import Lake
+import Synchronization
 
 /// The institution's node as the `fedlake node` commands drive it: its configuration, its key, its lake
 /// and its sources.
@@ -143,6 +144,13 @@ public struct LocalNode: Sendable {
         return descriptors
     }
 
+    /// The names of the configured sources as the lake, logs and metrics show them: each source's `name`, or
+    /// its connector's printable ID.
+    /// - Throws: ``NodeError`` as ``sources()``.
+    public func sourceNames() throws(NodeError) -> [String] {
+        try sources().map(\.source.sourceID)
+    }
+
     /// The ingest options of the configuration.
     public var ingestOptions: IngestOptions {
         IngestOptions(
@@ -157,14 +165,28 @@ public struct LocalNode: Sendable {
     ///   - follow: Whether to keep polling after the first pass.
     ///   - stop: Requests a clean stop (a signal handler calls ``StopSignal/request()``).
     ///   - events: Called for every ``IngestEvent``, from any thread.
+    ///   - passStarting: Called before each pass.
+    ///   - sourceStarting: When given, called as each source's pass starts, with the source's name and the
+    ///     objects its listing holds from the source's cursor (nil when the listing cannot be counted, or holds
+    ///     more than ``passCountLimit`` objects). Counting lists the source once more, so pass nil unless
+    ///     something shows the total (a progress line).
     ///   - passCompleted: Called after each pass with its report.
     /// - Returns: The report of the last pass.
     /// - Throws: ``NodeError`` when the configuration or key cannot be used; source failures are in the report.
     public func ingest(
         follow: Bool = false, stop: StopSignal = StopSignal(), events: @escaping @Sendable (IngestEvent) -> Void = { _ in },
+        passStarting: @Sendable () -> Void = {}, sourceStarting: (@Sendable (String, Int?) -> Void)? = nil,
         passCompleted: @Sendable (IngestPipeline.RunReport) -> Void = { _ in }
     ) async throws(NodeError) -> IngestPipeline.RunReport {
-        let descriptors = try sources()
+        var descriptors = try sources()
+        var counted: [CountedSource] = []
+        if let sourceStarting {
+            for index in descriptors.indices {
+                let source = CountedSource(base: descriptors[index].source, onPassStart: sourceStarting)
+                counted.append(source)
+                descriptors[index].source = source
+            }
+        }
         let pipeline: IngestPipeline
         do {
             pipeline = try IngestPipeline(
@@ -176,6 +198,8 @@ public struct LocalNode: Sendable {
         }
         while true {
             let report: IngestPipeline.RunReport
+            passStarting()
+            for source in counted { source.arm() }
             do {
                 report = try await pipeline.ingestOnce(descriptors, stop: stop)
             } catch {
@@ -192,6 +216,120 @@ public struct LocalNode: Sendable {
             }
             if stop.isRequested { return report }
         }
+    }
+
+    /// The most objects counted for ``ingest(follow:stop:events:passStarting:sourceStarting:passCompleted:)``'s
+    /// totals (listing pages of 1000 entries); a longer listing is reported as unknown.
+    public static let passCountLimit = 200_000
+
+    /// Ingests as ``ingest(follow:stop:events:passStarting:sourceStarting:passCompleted:)`` does, reporting to
+    /// `telemetry`: every event to its log, metrics and progress line; each pass's totals and duration to its
+    /// log and metrics, and the lake's totals to its metrics at the start and after each pass.
+    /// - Throws: ``NodeError`` as the other `ingest`.
+    public func ingest(follow: Bool, stop: StopSignal, telemetry: IngestTelemetry) async throws(NodeError)
+        -> IngestPipeline.RunReport
+    {
+        let passClock = PassClock()
+        let log = telemetry.log
+        let metrics = telemetry.metrics
+        let progress = telemetry.progress
+        if let metrics, let status = try? status() { metrics.recordLake(status) }
+        let events: @Sendable (IngestEvent) -> Void = { event in
+            metrics?.record(event)
+            progress?.record(event)
+            log?.record(event)
+        }
+        var sourceStarting: (@Sendable (String, Int?) -> Void)?
+        if let progress {
+            sourceStarting = { name, total in progress.beginSource(name, total: total) }
+        }
+        let passCompleted: @Sendable (IngestPipeline.RunReport) -> Void = { report in
+            let duration = passClock.elapsed()
+            progress?.finishAll()
+            if let metrics {
+                metrics.recordPass(listed: report.totals.listed, duration: duration)
+                if let status = try? self.status() { metrics.recordLake(status) }
+            }
+            log?.recordPass(report, duration: duration)
+        }
+        return try await ingest(
+            follow: follow, stop: stop, events: events, passStarting: { passClock.restart() },
+            sourceStarting: sourceStarting, passCompleted: passCompleted)
+    }
+}
+
+/// When the current pass started.
+final class PassClock: Sendable {
+    private let clock = ContinuousClock()
+    private let start: Mutex<ContinuousClock.Instant>
+
+    init() { start = Mutex(clock.now) }
+
+    func restart() { start.withLock { $0 = clock.now } }
+
+    func elapsed() -> Duration { start.withLock { $0.duration(to: clock.now) } }
+}
+
+/// What ``LocalNode/ingest(follow:stop:telemetry:)`` reports to; each part is optional.
+public struct IngestTelemetry: Sendable {
+    /// Log lines of events and passes.
+    public var log: IngestLog?
+    /// Prometheus metrics.
+    public var metrics: IngestMetrics?
+    /// A live progress line on a terminal.
+    public var progress: IngestProgress?
+
+    /// Reports to the parts given.
+    public init(log: IngestLog? = nil, metrics: IngestMetrics? = nil, progress: IngestProgress? = nil) {
+        self.log = log
+        self.metrics = metrics
+        self.progress = progress
+    }
+}
+
+/// A source that, on the first listing of each pass, first counts what its listing holds from the cursor the
+/// pipeline asks for, and reports it (the total of a progress line).
+final class CountedSource: IngestSource {
+    let base: any IngestSource
+    let onPassStart: @Sendable (String, Int?) -> Void
+    private let armed = Mutex(false)
+
+    init(base: any IngestSource, onPassStart: @escaping @Sendable (String, Int?) -> Void) {
+        self.base = base
+        self.onPassStart = onPassStart
+    }
+
+    var sourceID: String { base.sourceID }
+
+    /// Makes the next listing count first.
+    func arm() { armed.withLock { $0 = true } }
+
+    func listChanges(after cursor: SourceCursor?, limit: Int) async throws -> ChangeBatch {
+        let first = armed.withLock { armed in
+            defer { armed = false }
+            return armed
+        }
+        if first { onPassStart(sourceID, await Self.count(base, after: cursor)) }
+        return try await base.listChanges(after: cursor, limit: limit)
+    }
+
+    func fetch(_ object: SourceObjectRef, to file: URL) async throws -> FetchResult {
+        try await base.fetch(object, to: file)
+    }
+
+    /// The changes `source` lists after `cursor` up to the end of its pass, or nil when listing fails or
+    /// goes beyond ``LocalNode/passCountLimit``.
+    static func count(_ source: any IngestSource, after cursor: SourceCursor?) async -> Int? {
+        let pageSize = 1000
+        var cursor = cursor
+        var total = 0
+        for _ in 0..<(LocalNode.passCountLimit / pageSize) {
+            guard let batch = try? await source.listChanges(after: cursor, limit: pageSize) else { return nil }
+            total += batch.changes.count
+            if batch.isComplete { return total }
+            cursor = batch.nextCursor
+        }
+        return nil
     }
 }
 

@@ -167,6 +167,9 @@ public struct NodeConfiguration: Sendable, Hashable {
     public struct Metrics: Sendable, Hashable {
         /// The loopback address and port of the Prometheus endpoint.
         public var listen: String
+        /// Whether the file sets `metrics.listen`. An address the file names must be served (a busy port is
+        /// an error); the default address is served when it is free.
+        public var isExplicit: Bool = false
     }
 
     /// `{"format":"json"|"text","level"}`.

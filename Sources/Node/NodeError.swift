@@ -15,6 +15,8 @@ public struct NodeError: Error, Sendable, Hashable, CustomStringConvertible {
         case lake
         /// A source failed during ingest.
         case ingest
+        /// The metrics endpoint cannot listen on its address (in use, refused).
+        case metrics
 
         /// The code as a word.
         public var description: String { rawValue }

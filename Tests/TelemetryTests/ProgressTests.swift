@@ -87,3 +87,27 @@ import Testing
         #expect(last.hasPrefix("\r\u{1B}[Ka log line\n[============>"))
     }
 }
+
+@Suite struct ProgressLineLabelTests {
+    @Test func putsTheLabelFirstAndTheDetailLast() {
+        #expect(
+            ProgressLine.format(
+                done: 3, total: 10, bytes: 0, elapsed: .seconds(1), barWidth: 4, label: "radiology", detail: "1 quarantined")
+                == "radiology  [=>  ]  30% 3/10 objects  0 B  3.0 objects/s  0 B/s  ETA 0:03  1 quarantined")
+        #expect(
+            ProgressLine.format(done: 3, total: nil, bytes: 0, elapsed: .seconds(1), label: "", detail: "")
+                == "3 objects  0 B  3.0 objects/s  0 B/s  elapsed 0:01")
+    }
+
+    @Test func theRendererDrawsItsLabelAndTheDetailOfEachUpdate() {
+        let writes = Mutex<[String]>([])
+        let output = LogOutput(isTerminal: true) { text in writes.withLock { $0.append(text) } }
+        let renderer = ProgressRenderer(output: output, label: "reports", now: { .seconds(2) })
+        renderer.update(done: 1, total: nil, bytes: 0, detail: "0 quarantined")
+        renderer.finish(done: 2, total: nil, bytes: 0, detail: "1 quarantined")
+        let text = writes.withLock { $0.joined() }
+        #expect(text.contains("\rreports  1 objects"), "\(text)")
+        #expect(text.contains("elapsed 0:00  1 quarantined"), "\(text)")
+        #expect(text.hasSuffix("\n"))
+    }
+}

@@ -7,6 +7,9 @@
 /// // "[=========>              ]  42% 420/1000 objects  210.0 MiB  35.0 objects/s  17.5 MiB/s  ETA 0:17"
 /// ProgressLine.format(done: 420, total: nil, bytes: 220_200_960, elapsed: .seconds(12))
 /// // "420 objects  210.0 MiB  35.0 objects/s  17.5 MiB/s  elapsed 0:12"
+/// ProgressLine.format(done: 3, total: 10, bytes: 0, elapsed: .seconds(1), barWidth: 4,
+///                     label: "radiology", detail: "1 quarantined")
+/// // "radiology  [=>  ]  30% 3/10 objects  0 B  3.0 objects/s  0 B/s  ETA 0:03  1 quarantined"
 /// ```
 public enum ProgressLine {
     /// The progress line.
@@ -17,9 +20,12 @@ public enum ProgressLine {
     ///   - elapsed: Time since the work started.
     ///   - unit: The plural noun for what is counted.
     ///   - barWidth: Characters between the brackets.
+    ///   - label: Text put first, such as the name of what is being worked on; nil for none.
+    ///   - detail: Text put last, such as a count of failures; nil for none.
     /// - Returns: One line without a newline or carriage return.
     public static func format(
-        done: Int, total: Int?, bytes: Int64, elapsed: Duration, unit: String = "objects", barWidth: Int = 24
+        done: Int, total: Int?, bytes: Int64, elapsed: Duration, unit: String = "objects", barWidth: Int = 24,
+        label: String? = nil, detail: String? = nil
     ) -> String {
         let done = max(0, done)
         let seconds = Self.seconds(elapsed)
@@ -49,6 +55,8 @@ public enum ProgressLine {
         } else {
             parts.append("elapsed " + clock(seconds.rounded(.down)))
         }
+        if let label, !label.isEmpty { parts.insert(label, at: 0) }
+        if let detail, !detail.isEmpty { parts.append(detail) }
         return parts.joined(separator: "  ")
     }
 

@@ -23,6 +23,7 @@ public final class ProgressRenderer: Sendable {
     private let output: LogOutput
     private let minimumInterval: Duration
     private let unit: String
+    private let label: String?
     private let now: @Sendable () -> Duration
     private let start: Duration
     private let state = Mutex(State())
@@ -32,13 +33,15 @@ public final class ProgressRenderer: Sendable {
     ///   - output: Where to draw; standard error by default (used by the log handlers as well).
     ///   - maximumRedrawsPerSecond: Redraws allowed per second (at least 1).
     ///   - unit: The plural noun for what is counted.
+    ///   - label: Text put first on every line, such as the name of what is being worked on.
     ///   - now: A monotonic clock reading; tests pass a fake one. Elapsed time counts from this init.
     public init(
         output: LogOutput = .standardError, maximumRedrawsPerSecond: Int = 10, unit: String = "objects",
-        now: (@Sendable () -> Duration)? = nil
+        label: String? = nil, now: (@Sendable () -> Duration)? = nil
     ) {
         self.output = output
         self.unit = unit
+        self.label = label
         minimumInterval = .seconds(1) / max(1, maximumRedrawsPerSecond)
         let origin = ContinuousClock.now
         let clock: @Sendable () -> Duration = now ?? { origin.duration(to: ContinuousClock.now) }
@@ -50,9 +53,10 @@ public final class ProgressRenderer: Sendable {
     public var isEnabled: Bool { output.isTerminal }
 
     /// Redraws the line if the output is a terminal and the last redraw is old enough.
+    /// - Parameter detail: Text put last on the line (``ProgressLine/format(done:total:bytes:elapsed:unit:barWidth:label:detail:)``).
     /// - Returns: Whether the line was redrawn.
     @discardableResult
-    public func update(done: Int, total: Int?, bytes: Int64) -> Bool {
+    public func update(done: Int, total: Int?, bytes: Int64, detail: String? = nil) -> Bool {
         guard output.isTerminal else { return false }
         let instant = now()
         let due = state.withLock { state -> Bool in
@@ -62,12 +66,14 @@ public final class ProgressRenderer: Sendable {
             return true
         }
         guard due else { return false }
-        output.setStatusLine(ProgressLine.format(done: done, total: total, bytes: bytes, elapsed: instant - start, unit: unit))
+        output.setStatusLine(
+            ProgressLine.format(
+                done: done, total: total, bytes: bytes, elapsed: instant - start, unit: unit, label: label, detail: detail))
         return true
     }
 
     /// Draws the final state and ends the line; later updates draw nothing.
-    public func finish(done: Int, total: Int?, bytes: Int64) {
+    public func finish(done: Int, total: Int?, bytes: Int64, detail: String? = nil) {
         guard output.isTerminal else { return }
         let instant = now()
         let first = state.withLock { state -> Bool in
@@ -75,7 +81,9 @@ public final class ProgressRenderer: Sendable {
             return !state.finished
         }
         guard first else { return }
-        output.setStatusLine(ProgressLine.format(done: done, total: total, bytes: bytes, elapsed: instant - start, unit: unit))
+        output.setStatusLine(
+            ProgressLine.format(
+                done: done, total: total, bytes: bytes, elapsed: instant - start, unit: unit, label: label, detail: detail))
         output.setStatusLine(nil)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 import Lake
 import Node
+import Telemetry
 
 struct Node: CommandGroup {
     static let configuration = CommandConfiguration(
@@ -42,35 +43,114 @@ struct Node: CommandGroup {
                 that cannot be de-identified are quarantined with a reason. With --once, makes one pass over
                 every source and exits (1 if a source failed); otherwise keeps polling every
                 ingest.pollIntervalSeconds until SIGINT or SIGTERM, finishing the objects in flight first.
-                Progress goes to standard error as log lines (JSON with log.format "json") without patient
-                data: counts, source names and reason codes.
+
+                On a terminal, standard error shows a live progress line per source: objects done out of the
+                pass's total, rate, time left and objects quarantined. Otherwise (a pipe, a file, a journal)
+                it gets log lines in log.format (JSON or text) without patient data: counts, source names
+                and reason codes. While ingest runs, Prometheus metrics are served at
+                http://<metrics.listen>/metrics (loopback only). If metrics.listen is set in the
+                configuration and its port is busy, ingest does not start (exit 1); if it is not set and the
+                default 127.0.0.1:9464 is busy, ingest runs without metrics and logs a warning.
                 """,
-            arguments: [.config, .flag("once", help: "Make one pass over every source, then exit.")])
+            arguments: [
+                .config, .flag("once", help: "Make one pass over every source, then exit."),
+                .option(
+                    "progress", valueName: "when",
+                    help: "Draw the progress line: auto (when standard error is a terminal), always or never.",
+                    default: "auto"),
+            ])
+
+        /// The metrics endpoint, or nil when the default address is busy (an address the file names must
+        /// be served: its failure is thrown).
+        static func metricsEndpoint(
+            _ configuration: NodeConfiguration, metrics: IngestMetrics, logger: Logger
+        ) throws -> MetricsEndpoint? {
+            do {
+                return try MetricsEndpoint(configuration: configuration, registry: metrics.registry)
+            } catch {
+                if configuration.metrics.isExplicit { throw error }
+                let metadata: Logger.Metadata = [
+                    "listen": .public(configuration.metrics.listen), "error": .public(error.reason),
+                ]
+                logger.warning(
+                    "metrics are not served: the default address is busy; set metrics.listen to serve them",
+                    metadata: metadata)
+                return nil
+            }
+        }
+
+        /// Writes all of `text` to standard error (for `--progress always` on a pipe); a failing write is dropped.
+        static func writeToStandardError(_ text: String) {
+            var bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeMutableBytes { buffer in
+                    Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                }
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+
+        enum ProgressMode: String {
+            case auto, always, never
+        }
 
         var config: String
         var once: Bool
+        var progress: ProgressMode
 
         init(arguments: ParsedArguments) throws {
             config = try arguments.required("config")
             once = arguments.flag("once")
+            let text = arguments.option("progress") ?? "auto"
+            guard let mode = ProgressMode(rawValue: text) else {
+                throw CommandLineError.usage(
+                    "The value '\(text)' is invalid for '--progress': expected auto, always or never")
+            }
+            progress = mode
         }
 
         mutating func run() async throws {
             let configuration = try NodeConfiguration.load(contentsOf: URL(fileURLWithPath: config))
             let node = try LocalNode(configuration: configuration)
-            let log = IngestLog(format: configuration.log.format)
+            let terminal = LogOutput.standardError.isTerminal
+            let drawsProgress = progress == .always || (progress == .auto && terminal)
+            // --progress always on a pipe: draw anyway, through an output that acts as a terminal.
+            let output =
+                drawsProgress && !terminal
+                ? LogOutput(isTerminal: true) { text in Self.writeToStandardError(text) }
+                : LogOutput.standardError
+            LoggingSystem.bootstrap(
+                format: configuration.log.format == .json ? .json : .text,
+                level: Logger.Level(rawValue: configuration.log.level) ?? .info, output: output)
+            let logger = Logger(label: "fedlake.ingest")
+            let metrics = IngestMetrics(version: FedLake.version, sources: try node.sourceNames())
+            let endpoint = try Self.metricsEndpoint(configuration, metrics: metrics, logger: logger)
+            defer { endpoint?.stop() }
+            if let endpoint {
+                logger.info("serving metrics", metadata: ["url": .public("http://\(endpoint.address)/metrics")])
+            }
             let stop = StopSignal()
             let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { signal in
-                log.line(level: "notice", event: "stopping", fields: ["signal": .int(Int(signal))])
+                logger.notice("stopping after the objects in flight", metadata: ["signal": .integer(signal)])
                 stop.request()
             }
             defer { signals.cancel() }
-            log.line(level: "info", event: "ingest started", fields: [
-                "sources": .int(configuration.sources.count), "once": .bool(once),
-            ])
-            let report = try await node.ingest(follow: !once, stop: stop, events: { log.event($0) }) { report in
-                log.pass(report)
-            }
+            logger.info(
+                "ingest started",
+                metadata: [
+                    "sources": .integer(configuration.sources.count), "once": .init(.bool(once), sensitivity: .public),
+                ])
+            let telemetry = IngestTelemetry(
+                log: IngestLog(logger: logger, progressShown: drawsProgress), metrics: metrics,
+                progress: drawsProgress ? IngestProgress(output: output) : nil)
+            let report = try await node.ingest(follow: !once, stop: stop, telemetry: telemetry)
             let status = try node.status()
             print(
                 "lake: \(status.instances) instances, \(status.documents) documents, \(status.patients) patients, "
