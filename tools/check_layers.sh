@@ -30,8 +30,24 @@ if grep -rnE "^(public |internal |)import TestSupport" Sources --include=*.swift
     echo "layer check: a production target imports TestSupport"
     status=1
 fi
-if grep -n '"TestSupport"' Package.swift | grep -v -E 'testTarget|name: "TestSupport"'; then
-    echo "layer check: Package.swift gives a production target a TestSupport dependency"
+# Package.swift as SwiftPM reads it: no regular or executable target (benchmark and helper executables aside,
+# which live under bench/ and Tests/) may depend on TestSupport.
+if ! swift package dump-package 2>/dev/null | python3 -c '
+import json, sys
+package = json.load(sys.stdin)
+bad = []
+for target in package["targets"]:
+    if target["type"] not in ("regular", "executable") or target["name"] == "TestSupport":
+        continue
+    if (target.get("path") or "").startswith(("bench/", "Tests/")):
+        continue
+    names = [value for dependency in target["dependencies"] for value in dependency.values()]
+    if any("TestSupport" in json.dumps(value) for value in names):
+        bad.append(target["name"])
+if bad:
+    print("layer check: Package.swift gives production targets a TestSupport dependency: " + ", ".join(bad))
+    sys.exit(1)
+'; then
     status=1
 fi
 [ $status -eq 0 ] && echo "layer check: ok"
