@@ -164,7 +164,7 @@ sys.exit(1 if found else 0)
 PY
 
 if [ -d cohorts ] && ls cohorts/*.json >/dev/null 2>&1 && "$FEDLAKE" query local --help >/dev/null 2>&1; then
-    for cohort in ${DEMO_COHORTS:-cohorts/chest-ct-over-60.json cohorts/mr-brain-by-sex.json}; do
+    for cohort in ${DEMO_COHORTS:-cohorts/chest-ct-over-60.json cohorts/mr-brain-by-sex.json cohorts/report-mentions-nodule.json}; do
         [ -f "$cohort" ] || continue
         step "fedlake query local $cohort"
         "$FEDLAKE" query local --config "$DIR/node.json" --project demo --requester alice "$cohort"
