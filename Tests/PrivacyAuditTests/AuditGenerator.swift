@@ -69,13 +69,20 @@ struct AuditProfile: Sendable {
     let distributionSamples: Int
     /// Clean runs with distinct seeds per clean mechanism.
     let cleanRuns: Int
+    /// The end-to-end audit through `CohortRunner` (a SQLite transaction per release): selection and evaluation
+    /// releases per side, and runs (the first seeds of `cleanSeeds`).
+    let endToEndSelectionSamples: Int
+    let endToEndEvaluationSamples: Int
+    let endToEndRuns: Int
     /// Seeds of the clean runs (distinct and fixed, so every run can be reproduced).
     var cleanSeeds: [UInt64] { (0..<UInt64(cleanRuns)).map { 0xA0D1_7000 + $0 * 7919 } }
 
     static let light = AuditProfile(
-        selectionSamples: 1_000, evaluationSamples: 5_000, distributionSamples: 20_000, cleanRuns: 2)
+        selectionSamples: 1_000, evaluationSamples: 5_000, distributionSamples: 20_000, cleanRuns: 2,
+        endToEndSelectionSamples: 300, endToEndEvaluationSamples: 1_500, endToEndRuns: 1)
     static let full = AuditProfile(
-        selectionSamples: 10_000, evaluationSamples: 50_000, distributionSamples: 200_000, cleanRuns: 20)
+        selectionSamples: 10_000, evaluationSamples: 50_000, distributionSamples: 200_000, cleanRuns: 20,
+        endToEndSelectionSamples: 2_000, endToEndEvaluationSamples: 10_000, endToEndRuns: 20)
 
     static var current: AuditProfile {
         ProcessInfo.processInfo.environment["FEDLAKE_AUDIT_PROFILE"] == "full" ? .full : .light

@@ -69,10 +69,16 @@ struct HockeyStickAuditor {
     private let grid: [(epsilon: Double, delta: Double)]
 
     init(claim: PrivacyClaim, profile: AuditProfile, alpha: Double = AuditProfile.alpha) {
+        self.init(
+            claim: claim, selectionSamples: profile.selectionSamples, evaluationSamples: profile.evaluationSamples,
+            alpha: alpha)
+    }
+
+    init(claim: PrivacyClaim, selectionSamples: Int, evaluationSamples: Int, alpha: Double = AuditProfile.alpha) {
         self.claim = claim
         self.alpha = alpha
-        selectionSamples = profile.selectionSamples
-        evaluationSamples = profile.evaluationSamples
+        self.selectionSamples = selectionSamples
+        self.evaluationSamples = evaluationSamples
         switch claim {
         case .pure(let epsilon):
             grid = [(epsilon, 0)]
