@@ -13,11 +13,17 @@ import Testing
             #expect(close(AuditStatistics.regularizedBeta(x, 3, 1), pow(x, 3), 1e-12))
             #expect(close(AuditStatistics.regularizedBeta(x, 1, 4), 1 - pow(1 - x, 4), 1e-12))
             // Symmetry I_x(a, b) = 1 − I_{1−x}(b, a), on the two branches of the continued fraction.
-            #expect(close(AuditStatistics.regularizedBeta(x, 7.5, 2), 1 - AuditStatistics.regularizedBeta(1 - x, 2, 7.5), 1e-12))
+            #expect(
+                close(
+                    AuditStatistics.regularizedBeta(x, 7.5, 2), 1 - AuditStatistics.regularizedBeta(1 - x, 2, 7.5),
+                    1e-12))
         }
         #expect(close(AuditStatistics.regularizedBeta(0.5, 40, 40), 0.5, 1e-12))
         #expect(close(AuditStatistics.inverseRegularizedBeta(0.3, 2, 5), 0.181803, 1e-6))
-        #expect(close(AuditStatistics.regularizedBeta(AuditStatistics.inverseRegularizedBeta(1e-7, 300, 9_700), 300, 9_700), 1e-7, 1e-12))
+        #expect(
+            close(
+                AuditStatistics.regularizedBeta(AuditStatistics.inverseRegularizedBeta(1e-7, 300, 9_700), 300, 9_700),
+                1e-7, 1e-12))
     }
 
     @Test func clopperPearsonMatchesPublishedIntervals() {
@@ -29,8 +35,14 @@ import Testing
         // Closed forms at the edges: 0 of n → upper 1 − α^(1/n); n of n → lower α^(1/n).
         for n in [1, 7, 5_000, 100_000] {
             let alpha = 5e-7
-            #expect(close(AuditStatistics.clopperPearsonUpper(successes: 0, trials: n, alpha: alpha), 1 - pow(alpha, 1 / Double(n)), 1e-12))
-            #expect(close(AuditStatistics.clopperPearsonLower(successes: n, trials: n, alpha: alpha), pow(alpha, 1 / Double(n)), 1e-12))
+            #expect(
+                close(
+                    AuditStatistics.clopperPearsonUpper(successes: 0, trials: n, alpha: alpha),
+                    1 - pow(alpha, 1 / Double(n)), 1e-12))
+            #expect(
+                close(
+                    AuditStatistics.clopperPearsonLower(successes: n, trials: n, alpha: alpha),
+                    pow(alpha, 1 / Double(n)), 1e-12))
             #expect(AuditStatistics.clopperPearsonLower(successes: 0, trials: n, alpha: alpha) == 0)
             #expect(AuditStatistics.clopperPearsonUpper(successes: n, trials: n, alpha: alpha) == 1)
         }
@@ -64,7 +76,8 @@ import Testing
 
     @Test func noisePMFsSumToOne() {
         for pmf in [
-            DistributionDistinguisher.discreteLaplacePMF(scale: 1), DistributionDistinguisher.discreteLaplacePMF(scale: 100),
+            DistributionDistinguisher.discreteLaplacePMF(scale: 1),
+            DistributionDistinguisher.discreteLaplacePMF(scale: 100),
             DistributionDistinguisher.discreteGaussianPMF(sigmaSquared: 0.25),
             DistributionDistinguisher.discreteGaussianPMF(sigmaSquared: 10_000),
         ] {

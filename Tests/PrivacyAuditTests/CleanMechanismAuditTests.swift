@@ -136,12 +136,14 @@ enum CleanAudit {
             AuditLog.record("clean \(label), seed \(hex(seed))", verdict)
             if let distribution { AuditLog.record("clean \(label), seed \(hex(seed)), noise", distribution) }
             #expect(!verdict.violated, "seed \(hex(seed)): \(verdict)", sourceLocation: sourceLocation)
-            #expect(distribution?.rejected != true, "seed \(hex(seed)): \(distribution?.description ?? "")",
-                    sourceLocation: sourceLocation)
+            #expect(
+                distribution?.rejected != true, "seed \(hex(seed)): \(distribution?.description ?? "")",
+                sourceLocation: sourceLocation)
             runs.append(CleanRun(seed: seed, verdict: verdict, distribution: distribution))
         }
-        AuditLog.summary(label, claim: claim, verdicts: runs.map(\.verdict),
-                         rejections: runs.filter { $0.distribution?.rejected == true }.count)
+        AuditLog.summary(
+            label, claim: claim, verdicts: runs.map(\.verdict),
+            rejections: runs.filter { $0.distribution?.rejected == true }.count)
         return runs
     }
 
@@ -152,7 +154,8 @@ enum CleanAudit {
         case .laplace(let epsilon):
             DistributionDistinguisher.discreteLaplacePMF(scale: Double(l1) / epsilon.doubleApproximation)
         case .gaussian(let rho):
-            DistributionDistinguisher.discreteGaussianPMF(sigmaSquared: Double(l2Squared) / (2 * rho.doubleApproximation))
+            DistributionDistinguisher.discreteGaussianPMF(
+                sigmaSquared: Double(l2Squared) / (2 * rho.doubleApproximation))
         }
     }
 

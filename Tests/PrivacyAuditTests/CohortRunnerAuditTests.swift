@@ -1,9 +1,10 @@
 import Foundation
-@_spi(CohortTesting) @testable import Lake
 import Privacy
 import Storage
 import Synchronization
 import Testing
+
+@_spi(CohortTesting) @testable import Lake
 
 /// A ``CohortNoise`` built on `Privacy`: the discrete Gaussian of ``Releaser`` over a seeded stream. This is the
 /// adapter the lake's query path needs (the command line still installs a mechanism that refuses to draw); the
@@ -84,14 +85,16 @@ final class AuditLake {
             let dPrime = try AuditLake(patients: 30, extraPatient: true)
             let truth = try d.exactCount(query)
             try #require(try dPrime.exactCount(query) == truth + 1, "the lakes must differ by one counted patient")
-            let policy = PrivacyPolicy(defaultRho: try #require(Rho("1/2")), defaultBudgetRho: try #require(Rho("1000000")))
+            let policy = PrivacyPolicy(
+                defaultRho: try #require(Rho("1/2")), defaultBudgetRho: try #require(Rho("1000000")))
             let noise = ReleaserCohortNoise(seed: seed)
             let runners = [d, dPrime].map { CohortRunner(queue: $0.queue, lake: "audit", policy: policy, noise: noise) }
             var released = [0, 0]
             func sample(_ side: Int) throws -> Int {
                 try [d, dPrime][side].advanceSnapshot()
                 let outcome = try runners[side].run(query, project: "audit", requester: "auditor")
-                guard !outcome.isRepeat, outcome.release.rho == "1/2", let value = outcome.release.parts.first?.values.first
+                guard !outcome.isRepeat, outcome.release.rho == "1/2",
+                    let value = outcome.release.parts.first?.values.first
                 else { throw AuditFailure("the runner returned a repeat or an unexpected release") }
                 released[side] += 1
                 return Int(value)
@@ -122,8 +125,9 @@ final class AuditLake {
                 #expect(budget.spent == Rho(numerator: UInt64(released[side]), denominator: 2))
             }
         }
-        AuditLog.summary("count through CohortRunner, discrete Gaussian", claim: claim, verdicts: verdicts,
-                         rejections: rejections)
+        AuditLog.summary(
+            "count through CohortRunner, discrete Gaussian", claim: claim, verdicts: verdicts,
+            rejections: rejections)
     }
 
     /// Black-box accounting of the real ledger: the repeated-query attacker asks fresh counts of ρ = 1/4 against
@@ -134,7 +138,8 @@ final class AuditLake {
         let query = try CohortQuery(json: Data(#"{"version":1,"statistic":{"kind":"count"},"rho":"1/4"}"#.utf8))
         let limit = try #require(Rho("1/2"))
         let policy = PrivacyPolicy(defaultRho: limit, defaultBudgetRho: limit)
-        let runner = CohortRunner(queue: lake.queue, lake: "audit", policy: policy, noise: ReleaserCohortNoise(seed: 0xD3))
+        let runner = CohortRunner(
+            queue: lake.queue, lake: "audit", policy: policy, noise: ReleaserCohortNoise(seed: 0xD3))
         var releasedRho = Rho.zero
         var answered = 0
         var refused = 0

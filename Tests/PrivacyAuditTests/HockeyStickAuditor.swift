@@ -83,7 +83,9 @@ struct HockeyStickAuditor {
         case .pure(let epsilon):
             grid = [(epsilon, 0)]
         case .zCDP(let rho):
-            grid = stride(from: 0.0, through: 16.0, by: 0.1).map { ($0, AuditStatistics.zCDPDelta(rho: rho, epsilon: $0)) }
+            grid = stride(from: 0.0, through: 16.0, by: 0.1).map {
+                ($0, AuditStatistics.zCDPDelta(rho: rho, epsilon: $0))
+            }
         }
     }
 
@@ -98,7 +100,9 @@ struct HockeyStickAuditor {
         // Split α between the two one-sided bounds.
         let pLower = AuditStatistics.clopperPearsonLower(successes: p, trials: n, alpha: alpha / 2)
         let qUpper = AuditStatistics.clopperPearsonUpper(successes: q, trials: n, alpha: alpha / 2)
-        var best = (margin: -Double.infinity, epsilon: grid[0].epsilon, delta: grid[0].delta, pLower: pLower, qUpper: qUpper)
+        var best = (
+            margin: -Double.infinity, epsilon: grid[0].epsilon, delta: grid[0].delta, pLower: pLower, qUpper: qUpper
+        )
         for point in grid where pLower > point.delta {
             let margin = log((pLower - point.delta) / qUpper) - point.epsilon
             if margin > best.margin { best = (margin, point.epsilon, point.delta, pLower, qUpper) }

@@ -71,7 +71,8 @@ import Testing
             let queries = RealQueries(seed: seed)
             // Each run of the attack starts from a fresh budget (one requester, one project).
             let attack = { (cohort: [AuditPatient]) in
-                try RepeatedQueryAttack.run(cohort, attempts: 8, mechanism: mechanism, gate: try gate(), queries: queries)
+                try RepeatedQueryAttack.run(
+                    cohort, attempts: 8, mechanism: mechanism, gate: try gate(), queries: queries)
             }
             let verdict = try HockeyStickAuditor(claim: claim, profile: profile).audit(
                 sampleD: { try attack(AuditCohorts.base).total },
@@ -116,7 +117,9 @@ import Testing
         #expect(verdict.rejected, "\(verdict)")
 
         let unbiased = ReferenceSampler(source: AuditGenerator(seed: 0xE2))
-        let reference = CountWithNoise { unbiased.discreteGaussian(sigmaSquaredNumerator: sigmaSquared, denominator: 1) }
+        let reference = CountWithNoise {
+            unbiased.discreteGaussian(sigmaSquaredNumerator: sigmaSquared, denominator: 1)
+        }
         let referenceVerdict = DistributionDistinguisher.test(samples: noiseOfCounts(reference.release), pmf: pmf)
         AuditLog.record("control (e) reference sampler, unbiased uniform", referenceVerdict)
         #expect(!referenceVerdict.rejected, "\(referenceVerdict)")
@@ -133,10 +136,13 @@ import Testing
     /// distribution (χ²) and, as the doubled zero is also a privacy loss of 1 + ln 2, the hockey-stick audit.
     /// Counterpart: ``CleanMechanismAuditTests/countWithDiscreteLaplace()`` (same cohorts, claim, events, pmf).
     @Test func flagsMissingRejectionStep() {
-        let sampler = DiscreteLaplaceWithoutRejectionMutant(sampler: ReferenceSampler(source: AuditGenerator(seed: 0xF1)))
+        let sampler = DiscreteLaplaceWithoutRejectionMutant(
+            sampler: ReferenceSampler(source: AuditGenerator(seed: 0xF1)))
         let mutant = CountWithNoise { sampler.sample(t: 1) }
         let pmf = DistributionDistinguisher.discreteLaplacePMF(scale: 1)
-        let noise = (0..<profile.distributionSamples).map { _ in mutant.release(AuditCohorts.base) - AuditCohorts.base.count }
+        let noise = (0..<profile.distributionSamples).map { _ in
+            mutant.release(AuditCohorts.base) - AuditCohorts.base.count
+        }
         let distribution = DistributionDistinguisher.test(samples: noise, pmf: pmf)
         AuditLog.record("mutant (f) discrete Laplace without final rejection, count noise vs Lap_Z(1)", distribution)
         #expect(distribution.rejected, "\(distribution)")
