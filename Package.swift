@@ -44,7 +44,7 @@ let package = Package(
         ]),
         .executableTarget(name: "cohort-ledger-stress", dependencies: ["Lake", "Storage"], path: "Tests/CohortLedgerStress"),
         .testTarget(name: "PrivacyTests", dependencies: ["Privacy", "Crypto"]),
-        .testTarget(name: "PrivacyAuditTests", dependencies: ["Privacy", "Lake", "Storage"]),
+        .testTarget(name: "PrivacyAuditTests", dependencies: ["Privacy", "Lake", "Storage"], exclude: ["README.md"]),
         .testTarget(name: "NodeTests", dependencies: [
             "Node", "Lake", "Storage", "Connectors", "Crypto", "HTTP", "DICOM", "Synthesis", "Telemetry", "TestSupport",
         ]),

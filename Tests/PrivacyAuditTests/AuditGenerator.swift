@@ -58,30 +58,38 @@ final class AuditGenerator: RandomNumberGenerator {
     }
 }
 
-/// Where the audit reads its sample sizes: the light fixed-seed profile (CI, debug build) or the heavy one
-/// (`make audit-privacy`, environment `FEDLAKE_AUDIT_PROFILE=heavy`).
+/// Where the audit reads its sample sizes: the light fixed-seed profile (`swift test`, debug build) or the full one
+/// (`make audit-privacy-full`, environment `FEDLAKE_AUDIT_PROFILE=full`).
 struct AuditProfile: Sendable {
     /// Outputs drawn from each of M(D) and M(D′) to choose the event.
     let selectionSamples: Int
     /// Independent outputs drawn from each side to bound the event's probabilities.
     let evaluationSamples: Int
-    /// Draws for a χ² goodness-of-fit test.
+    /// Draws for a χ² goodness-of-fit test of a sampler on its own.
     let distributionSamples: Int
     /// Clean runs with distinct seeds per clean mechanism.
     let cleanRuns: Int
-    /// Seeds of the clean runs (distinct; fixed for the light profile so CI is reproducible).
+    /// The end-to-end audit through `CohortRunner` (a SQLite transaction per release): selection and evaluation
+    /// releases per side, and runs (the first seeds of `cleanSeeds`).
+    let endToEndSelectionSamples: Int
+    let endToEndEvaluationSamples: Int
+    let endToEndRuns: Int
+    /// Seeds of the clean runs (distinct and fixed, so every run can be reproduced).
     var cleanSeeds: [UInt64] { (0..<UInt64(cleanRuns)).map { 0xA0D1_7000 + $0 * 7919 } }
 
     static let light = AuditProfile(
-        selectionSamples: 3_000, evaluationSamples: 12_000, distributionSamples: 20_000, cleanRuns: 1)
-    static let heavy = AuditProfile(
-        selectionSamples: 20_000, evaluationSamples: 100_000, distributionSamples: 200_000, cleanRuns: 20)
+        selectionSamples: 1_000, evaluationSamples: 5_000, distributionSamples: 20_000, cleanRuns: 2,
+        endToEndSelectionSamples: 300, endToEndEvaluationSamples: 1_500, endToEndRuns: 1)
+    static let full = AuditProfile(
+        selectionSamples: 10_000, evaluationSamples: 50_000, distributionSamples: 200_000, cleanRuns: 20,
+        endToEndSelectionSamples: 2_000, endToEndEvaluationSamples: 10_000, endToEndRuns: 20)
 
     static var current: AuditProfile {
-        ProcessInfo.processInfo.environment["FEDLAKE_AUDIT_PROFILE"] == "heavy" ? .heavy : .light
+        ProcessInfo.processInfo.environment["FEDLAKE_AUDIT_PROFILE"] == "full" ? .full : .light
     }
 
-    /// Per-test significance α. Family-wise: the heavy profile runs at most 20 × 8 clean tests plus 8 mutant tests,
-    /// so by Bonferroni P[any false alarm] ≤ 168 × 10⁻⁶ < 2 × 10⁻⁴.
+    /// Significance α of each test (one hockey-stick audit, or one χ² test). Family-wise, by Bonferroni: the full
+    /// profile runs 9 clean mechanisms × 20 seeds × 2 tests plus fewer than 40 mutant and control tests, so
+    /// P[any false alarm among the clean tests] ≤ 400 × 10⁻⁶ = 4 × 10⁻⁴.
     static let alpha = 1e-6
 }

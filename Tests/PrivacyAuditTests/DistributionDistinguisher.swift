@@ -41,8 +41,10 @@ enum DistributionDistinguisher {
 
     /// χ² test of `samples` against the symmetric pmf `pmf` on ℤ. Bins: consecutive integers merged until each
     /// expects at least `minimumExpected` draws; the outermost bins take the tails (−∞, a] and [b, ∞).
-    static func test(samples: [Int], pmf: (Int) -> Double, alpha: Double = AuditProfile.alpha,
-                     minimumExpected: Double = 20) -> DistributionVerdict {
+    static func test(
+        samples: [Int], pmf: (Int) -> Double, alpha: Double = AuditProfile.alpha,
+        minimumExpected: Double = 20
+    ) -> DistributionVerdict {
         let n = Double(samples.count)
         // Support window: [−reach, reach] holds all but a tail expecting fewer than `minimumExpected` draws.
         var reach = 0
@@ -65,7 +67,7 @@ enum DistributionDistinguisher {
                 start = x + 1
             }
         }
-        if let last = expected.indices.last { expected[last] += running } // the leftover joins the last bin
+        if let last = expected.indices.last { expected[last] += running }  // the leftover joins the last bin
         guard expected.count >= 2 else { preconditionFailure("too few draws for a χ² test") }
         // The tails join the outermost bins, so the bin probabilities sum to one.
         let tail = (1 - expected.reduce(0, +)) / 2

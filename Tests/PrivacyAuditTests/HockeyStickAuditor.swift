@@ -7,8 +7,8 @@ enum PrivacyClaim: Sendable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .pure(let epsilon): "\(epsilon)-DP"
-        case .zCDP(let rho): "\(rho)-zCDP"
+        case .pure(let epsilon): "ε = \(String(format: "%.6g", epsilon))"
+        case .zCDP(let rho): "ρ = \(String(format: "%.6g", rho)) (zCDP)"
         }
     }
 }
@@ -30,13 +30,14 @@ struct HockeyStickVerdict: CustomStringConvertible {
     /// Clopper–Pearson: P[S | favoured] ≥ pLower and P[S | other] ≤ qUpper jointly with probability ≥ 1 − α.
     let pLower: Double
     let qUpper: Double
-    /// The ε at which the lower bound on the hockey-stick divergence is furthest above the claim's δ(ε).
+    /// The ε of the claim's (ε, δ(ε)) curve at which the audit found the most privacy loss (the claimed ε itself
+    /// for a pure claim).
     let epsilon: Double
     /// The claim's δ at `epsilon` (0 for a pure claim).
     let claimedDelta: Double
-    /// Lower bound on ε at δ = claimedDelta: ln((pLower − δ)/qUpper).
+    /// Lower bound on the ε of the mechanism at δ = claimedDelta: ln((pLower − δ)/qUpper), 0 when pLower ≤ δ.
     let epsilonLowerBound: Double
-    /// pLower − e^ε·qUpper − δ(ε) (for a pure claim: ln(pLower/qUpper) − ε); above zero is a violation.
+    /// epsilonLowerBound − epsilon (−∞ when pLower ≤ δ): above zero, the mechanism provably exceeds its claim.
     let margin: Double
     let samplesPerSide: Int
 
@@ -68,34 +69,42 @@ struct HockeyStickAuditor {
     private let grid: [(epsilon: Double, delta: Double)]
 
     init(claim: PrivacyClaim, profile: AuditProfile, alpha: Double = AuditProfile.alpha) {
+        self.init(
+            claim: claim, selectionSamples: profile.selectionSamples, evaluationSamples: profile.evaluationSamples,
+            alpha: alpha)
+    }
+
+    init(claim: PrivacyClaim, selectionSamples: Int, evaluationSamples: Int, alpha: Double = AuditProfile.alpha) {
         self.claim = claim
         self.alpha = alpha
-        selectionSamples = profile.selectionSamples
-        evaluationSamples = profile.evaluationSamples
+        self.selectionSamples = selectionSamples
+        self.evaluationSamples = evaluationSamples
         switch claim {
         case .pure(let epsilon):
             grid = [(epsilon, 0)]
         case .zCDP(let rho):
-            grid = stride(from: 0.0, through: 16.0, by: 0.1).map { ($0, AuditStatistics.zCDPDelta(rho: rho, epsilon: $0)) }
+            grid = stride(from: 0.0, through: 16.0, by: 0.1).map {
+                ($0, AuditStatistics.zCDPDelta(rho: rho, epsilon: $0))
+            }
         }
     }
 
-    /// Scores S with `p` successes (favoured side) and `q` (other side) out of `n` each, at confidence `alpha`.
+    /// Scores S with `p` successes (favoured side) and `q` (other side) out of `n` each, at confidence `alpha`:
+    /// the largest excess ln((pLower − δ(ε))/qUpper) − ε over the claim's curve. It is positive exactly when
+    /// pLower − e^ε·qUpper > δ(ε) for some ε, i.e. when the lower bound on the hockey-stick divergence exceeds the
+    /// claim; in units of ε, so that events of every probability compare on one scale (a margin in probability
+    /// would favour events of probability near zero, where every margin is near −δ).
     private func score(p: Int, q: Int, n: Int, alpha: Double)
         -> (margin: Double, epsilon: Double, delta: Double, pLower: Double, qUpper: Double)
     {
         // Split α between the two one-sided bounds.
         let pLower = AuditStatistics.clopperPearsonLower(successes: p, trials: n, alpha: alpha / 2)
         let qUpper = AuditStatistics.clopperPearsonUpper(successes: q, trials: n, alpha: alpha / 2)
-        var best = (margin: -Double.infinity, epsilon: 0.0, delta: 0.0, pLower: pLower, qUpper: qUpper)
-        for point in grid {
-            let margin: Double
-            switch claim {
-            case .pure:
-                margin = pLower > 0 ? log(pLower / qUpper) - point.epsilon : -Double.infinity
-            case .zCDP:
-                margin = pLower - exp(point.epsilon) * qUpper - point.delta
-            }
+        var best = (
+            margin: -Double.infinity, epsilon: grid[0].epsilon, delta: grid[0].delta, pLower: pLower, qUpper: qUpper
+        )
+        for point in grid where pLower > point.delta {
+            let margin = log((pLower - point.delta) / qUpper) - point.epsilon
             if margin > best.margin { best = (margin, point.epsilon, point.delta, pLower, qUpper) }
         }
         return best
@@ -103,11 +112,11 @@ struct HockeyStickAuditor {
 
     /// Runs the audit. `candidates` builds the candidate output sets from the first (selection) sample of each side.
     func audit<Output>(
-        sampleD: () -> Output, sampleDPrime: () -> Output,
+        sampleD: () throws -> Output, sampleDPrime: () throws -> Output,
         candidates: (_ fromD: [Output], _ fromDPrime: [Output]) -> [AuditEvent<Output>]
-    ) -> HockeyStickVerdict {
-        let firstD = (0..<selectionSamples).map { _ in sampleD() }
-        let firstDPrime = (0..<selectionSamples).map { _ in sampleDPrime() }
+    ) rethrows -> HockeyStickVerdict {
+        let firstD = try (0..<selectionSamples).map { _ in try sampleD() }
+        let firstDPrime = try (0..<selectionSamples).map { _ in try sampleDPrime() }
         // Selection: the event (and direction) with the best margin on the first sample, at a lenient confidence.
         var chosen: (event: AuditEvent<Output>, favoursD: Bool)?
         var chosenScore = -Double.infinity
@@ -132,12 +141,12 @@ struct HockeyStickAuditor {
         var inD = 0
         var inDPrime = 0
         for _ in 0..<n {
-            if chosen.event.contains(sampleD()) { inD += 1 }
-            if chosen.event.contains(sampleDPrime()) { inDPrime += 1 }
+            if chosen.event.contains(try sampleD()) { inD += 1 }
+            if chosen.event.contains(try sampleDPrime()) { inDPrime += 1 }
         }
         let (p, q) = chosen.favoursD ? (inD, inDPrime) : (inDPrime, inD)
         let s = score(p: p, q: q, n: n, alpha: alpha)
-        let epsilonLowerBound = s.pLower > s.delta ? log((s.pLower - s.delta) / s.qUpper) : 0
+        let epsilonLowerBound = s.pLower > s.delta ? max(0, log((s.pLower - s.delta) / s.qUpper)) : 0
         return HockeyStickVerdict(
             claim: claim, event: chosen.event.name, favoured: chosen.favoursD ? "D" : "D′",
             pHat: Double(p) / Double(n), qHat: Double(q) / Double(n), pLower: s.pLower, qUpper: s.qUpper,
@@ -162,6 +171,16 @@ enum AuditEvents {
             if cuts.last != value { cuts.append(value) }
         }
         return cuts.map { cut in AuditEvent(name: "\(name) ≥ \(cut)") { feature($0) >= cut } }
+    }
+
+    /// For integer outputs: the single points {y = v} for the values seen most often in the selection sample (a
+    /// sampler that puts too much mass on one value, such as a doubled zero, shows there), plus thresholds on y.
+    static func integerPoints(fromD: [Int], fromDPrime: [Int]) -> [AuditEvent<Int>] {
+        var seen: [Int: Int] = [:]
+        for y in fromD + fromDPrime { seen[y, default: 0] += 1 }
+        let common = seen.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(40)
+        let points = common.map { point in AuditEvent<Int>(name: "y = \(point.key)") { $0 == point.key } }
+        return points + thresholds("y", of: { Double($0) }, fromD: fromD, fromDPrime: fromDPrime)
     }
 
     /// For vector outputs: the projection on the difference of the two selection means (the direction in which

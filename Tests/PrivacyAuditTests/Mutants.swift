@@ -1,6 +1,8 @@
 import Foundation
+import Privacy
 
-// Six faithful wrong implementations. Each breaks one thing and is otherwise the reference code.
+// Six faithful wrong implementations. Each breaks one thing and is otherwise the real code of `Privacy` (b, c, d)
+// or the reference samplers of CKS 2020 (a different mechanism for a, the sampler's steps for e and f).
 
 /// Mutant (a): the textbook floating-point Laplace mechanism — a `Double` uniform through the inverse CDF,
 /// noise = −b·sgn(u)·ln(1 − 2|u|) with u ∈ (−½, ½), added to the count in `Double` — as naive libraries do.
@@ -18,38 +20,41 @@ struct FloatLaplaceCountMutant {
     }
 }
 
-/// Mutant (b): sensitivity off by one — a histogram over a study-level category (a patient with CT and MR studies
-/// is counted in both bins, so one patient changes up to two bins and the L2 sensitivity is √2), calibrated as if
-/// the sensitivity were 1.
-struct TwoBinHistogramMutant {
-    let noise: any GaussianNoise
+/// Mutant (b): sensitivity off by one. A histogram over a study-level category (a patient with CT and MR studies is
+/// counted in both bins, so one patient changes up to two bins: L2 sensitivity √2), handed to the real releaser as
+/// if each patient were in one bin.
+struct OffByOneHistogramMutant {
+    let queries: RealQueries
 
-    func release(_ cohort: [AuditPatient], bins: Int, rho: Fraction) -> [Int] {
-        var counts = [Int](repeating: 0, count: bins)
-        for patient in cohort { for category in Set(patient.categories.prefix(2)) { counts[category] += 1 } }
-        let sigma = AuditedQueries.sigmaSquared(sensitivity: 1, rho: rho)  // should be Δ² = 2
-        return counts.map { $0 + noise.noise(sigmaSquared: sigma) }
+    func release(_ cohort: [AuditPatient], bins: Int, mechanism: NoiseMechanism) throws -> [Int] {
+        let counts = RealQueries.studyCounts(cohort, bins: bins)
+        return try queries.releaser.histogram(counts, binsPerPatient: 1, mechanism: mechanism).values  // should be 2
     }
 }
 
-/// Mutant (c): a bounded sum calibrated to [0, upper] that forgets to clamp the values.
+/// Mutant (c): a bounded sum that declares the sensitivity of [0, upper] to the real releaser but forgets to clamp
+/// the values.
 struct UnclampedSumMutant {
-    let noise: any GaussianNoise
+    let queries: RealQueries
 
-    func release(_ cohort: [AuditPatient], upper: Int, rho: Fraction) -> Int {
+    func release(_ cohort: [AuditPatient], upper: Int, mechanism: NoiseMechanism) throws -> Int {
         let sum = cohort.reduce(0) { $0 + $1.value }  // missing: min(max(value, 0), upper)
-        return sum + noise.noise(sigmaSquared: AuditedQueries.sigmaSquared(sensitivity: UInt64(upper), rho: rho))
+        return try queries.releaser.release(
+            [sum], statistic: .boundedSum, sensitivity: .perPatient(bound: upper), mechanism: mechanism
+        ).values[0]
     }
 }
 
-/// Mutant (d): a budget that checks the limit but never records the charge, so every repeated query passes.
-final class UnchargedBudgetMutant: AuditBudget {
-    let limit: Fraction
-    init(limit: Fraction) { self.limit = limit }
+/// Mutant (d): a budget gate that checks the limit with the real `PrivacyFilter` but never records the charge,
+/// so every repeated query passes.
+final class UnchargedGateMutant: BudgetGate {
+    private let filter: PrivacyFilter
 
-    func charge(_ rho: Fraction) -> Bool {
-        rho.numerator * limit.denominator <= limit.numerator * rho.denominator  // missing: spent += rho
-    }
+    init(limit: Rational) throws { filter = try PrivacyFilter(limit: limit) }
+
+    func charge(_ rho: Rational) -> Bool { filter.canSpend(rho) }  // missing: try filter.spend(rho)
+
+    var recordedSpent: Rational { filter.spent }
 }
 
 /// Mutant (e): a uniform integer taken as `x % n` from the fewest whole random bytes that cover n. When n is not a
@@ -80,4 +85,11 @@ struct DiscreteLaplaceWithoutRejectionMutant {
             return negative ? -y : y  // missing: if negative && y == 0 { continue }
         }
     }
+}
+
+/// A count released with noise from a given sampler: the query path of the mutants (e) and (f).
+struct CountWithNoise {
+    let noise: () -> Int
+
+    func release(_ cohort: [AuditPatient]) -> Int { cohort.count + noise() }
 }
