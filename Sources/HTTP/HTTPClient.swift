@@ -68,7 +68,8 @@ public struct HTTPClient: Sendable {
     /// never sit in memory. Blocks the calling thread.
     ///
     /// For other statuses the file is left empty and the (size-limited) body is returned in memory, so the
-    /// caller can read the server's error document.
+    /// caller can read the server's error document. The file is a working copy and is not flushed to stable
+    /// storage; a caller that keeps it durably flushes it (the lake flushes what it stores).
     /// - Throws: `HTTPError` as ``send(_:)``, or `.fileWrite` when `file` cannot be created or written.
     public func download(_ request: HTTPRequest, to file: URL) throws(HTTPError) -> HTTPResponse {
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
@@ -83,15 +84,8 @@ public struct HTTPClient: Sendable {
                             detail: "cannot open \(file.lastPathComponent): \(error.localizedDescription)")
         }
         defer { try? handle.close() }
-        let response = try CurlEasy().perform(
+        return try CurlEasy().perform(
             request, settings: settings, sink: .file(handle, errorLimit: min(configuration.maximumBodyBytes, 1 << 20)))
-        do {
-            try handle.synchronize()
-        } catch {
-            throw HTTPError(.fileWrite, method: request.method, url: request.url,
-                            detail: "cannot flush \(file.lastPathComponent): \(error.localizedDescription)")
-        }
-        return response
     }
 
     /// ``send(_:)`` run on a Dispatch thread so the blocking transfer stays off the cooperative pool.

@@ -54,10 +54,10 @@ public final class OrthancServer: Sendable {
     /// - Parameters:
     ///   - dicomServer: Whether to run Orthanc's DICOM listener (off by default: it binds every interface).
     ///   - stableAge: Seconds without new instances before Orthanc reports a series or study stable.
-    ///   - timeout: How long to wait for readiness.
+    ///   - timeout: How long to wait for readiness, per launch (up to three launches).
     /// - Throws: `LocalServerError` with the log tail when Orthanc is missing, exits, or is not ready in time.
     public static func start(
-        dicomServer: Bool = false, stableAge: Int = 2, timeout: Duration = .seconds(90)
+        dicomServer: Bool = false, stableAge: Int = 2, timeout: Duration = .seconds(30)
     ) async throws -> OrthancServer {
         let executable = try ToolLocator.path(of: "Orthanc")
         var lastError: (any Error)?
@@ -65,7 +65,7 @@ public final class OrthancServer: Sendable {
             do {
                 return try await launch(executable: executable, dicomServer: dicomServer, stableAge: stableAge,
                                         timeout: timeout)
-            } catch let error as PortTakenError {
+            } catch let error as RetryableStartError {
                 lastError = error.underlying  // another process took a port: try new ones
             }
         }
@@ -135,12 +135,14 @@ public final class OrthancServer: Sendable {
     deinit { stop() }
 }
 
-/// Thrown internally when a server exited at startup because a port was taken, so a retry makes sense.
-struct PortTakenError: Error {
+/// Thrown internally when a fresh launch makes sense: the server exited at startup because a port was taken, or
+/// it hung during startup (seen rarely with many servers starting at once on a loaded machine).
+struct RetryableStartError: Error {
     let underlying: LocalServerError
 }
 
-/// Polls `isReady` every 200 ms until it returns true, the process exits, or `timeout` passes.
+/// Polls `isReady` every 200 ms until it returns true, the process exits, or `timeout` passes (then the process
+/// is stopped and the start may be retried with a fresh launch).
 func waitUntilReady(
     process: LocalProcess, name: String, timeout: Duration, isReady: () async -> Bool
 ) async throws {
@@ -152,13 +154,13 @@ func waitUntilReady(
             let error = LocalServerError("\(name) exited during startup; log \(process.logFile.path) ends:\n\(tail)")
             let lowered = tail.lowercased()
             if lowered.contains("address already in use") || lowered.contains("cannot bind") {
-                throw PortTakenError(underlying: error)
+                throw RetryableStartError(underlying: error)
             }
             throw error
         }
         try await Task.sleep(for: .milliseconds(200))
     }
     process.stop(gracePeriod: .seconds(1))
-    throw LocalServerError(
-        "\(name) not ready after \(timeout); log \(process.logFile.path) ends:\n\(process.logTail())")
+    throw RetryableStartError(underlying: LocalServerError(
+        "\(name) not ready after \(timeout); log \(process.logFile.path) ends:\n\(process.logTail())"))
 }

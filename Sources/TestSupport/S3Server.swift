@@ -52,13 +52,13 @@ public final class S3Server: Sendable {
     /// and local sockets live in the server's directory, so several servers can run side by side.
     /// - Parameter timeout: How long to wait for readiness.
     /// - Throws: `LocalServerError` with the log tail when `weed` is missing, exits, or is not ready in time.
-    public static func start(timeout: Duration = .seconds(120)) async throws -> S3Server {
+    public static func start(timeout: Duration = .seconds(60)) async throws -> S3Server {
         let executable = try ToolLocator.path(of: "weed")
         var lastError: (any Error)?
         for _ in 0..<3 {
             do {
                 return try await launch(executable: executable, timeout: timeout)
-            } catch let error as PortTakenError {
+            } catch let error as RetryableStartError {
                 lastError = error.underlying
             }
         }

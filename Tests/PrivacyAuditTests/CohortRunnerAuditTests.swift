@@ -6,32 +6,10 @@ import Testing
 
 @_spi(CohortTesting) @testable import Lake
 
-/// A ``CohortNoise`` built on `Privacy`: the discrete Gaussian of ``Releaser`` over a seeded stream. This is the
-/// adapter the lake's query path needs (the command line still installs a mechanism that refuses to draw); the
-/// audit runs the real ``CohortRunner`` and ``PrivacyLedger`` through it.
-final class ReleaserCohortNoise: CohortNoise {
-    let mechanism = "discreteGaussian"
-    private let releaser: Mutex<Releaser>
-
-    init(seed: UInt64) { releaser = Mutex(Releaser.seeded(seed)) }
-
-    func privatize(_ values: [Int64], sensitivity: CohortSensitivity, rho: Rho) throws -> CohortNoisyVector {
-        let declared = try Sensitivity(
-            l1: Rational(Int128(sensitivity.l1)), l2Squared: Rational(Int128(sensitivity.l2Squared)))
-        let cost = try Rational(numerator: Int128(rho.numerator), denominator: Int128(rho.denominator))
-        let exact = values.map { Int($0) }
-        let release = try releaser.withLock { releaser throws(PrivacyError) in
-            try releaser.release(exact, statistic: .count, sensitivity: declared, mechanism: .gaussian(spending: cost))
-        }
-        return CohortNoisyVector(
-            values: release.values.map { Int64($0) }, scale: release.noiseScale.description,
-            interval95: Int64(release.halfWidth95))
-    }
-
-    func privacyLoss(rho: Rho) throws -> CohortPrivacyLoss {
-        let cost = try Rational(numerator: Int128(rho.numerator), denominator: Int128(rho.denominator))
-        let epsilon = try ZeroConcentratedDP.epsilon(rho: cost, delta: 1e-6)
-        return CohortPrivacyLoss(epsilon: String(epsilon), delta: "1e-6")
+extension DiscreteGaussianCohortNoise {
+    /// The node's mechanism (what `fedlake query local` uses) over a seeded stream, so audits are reproducible.
+    static func seeded(_ seed: UInt64) -> DiscreteGaussianCohortNoise {
+        DiscreteGaussianCohortNoise(releaser: Releaser.seeded(seed))
     }
 }
 
@@ -69,7 +47,7 @@ final class AuditLake {
 }
 
 /// End to end: a count through ``CohortRunner`` (compile, reserve ρ in the SQLite ledger, evaluate, noise through
-/// ``ReleaserCohortNoise``, store) on two neighbouring lakes, audited like the releaser itself, and the ledger's
+/// ``DiscreteGaussianCohortNoise``, store) on two neighbouring lakes, audited like the releaser itself, and the ledger's
 /// books checked against the releases it let out.
 @Suite struct CohortRunnerAuditTests {
     let profile = AuditProfile.current
@@ -87,7 +65,7 @@ final class AuditLake {
             try #require(try dPrime.exactCount(query) == truth + 1, "the lakes must differ by one counted patient")
             let policy = PrivacyPolicy(
                 defaultRho: try #require(Rho("1/2")), defaultBudgetRho: try #require(Rho("1000000")))
-            let noise = ReleaserCohortNoise(seed: seed)
+            let noise = DiscreteGaussianCohortNoise.seeded(seed)
             let runners = [d, dPrime].map { CohortRunner(queue: $0.queue, lake: "audit", policy: policy, noise: noise) }
             var released = [0, 0]
             func sample(_ side: Int) throws -> Int {
@@ -139,7 +117,7 @@ final class AuditLake {
         let limit = try #require(Rho("1/2"))
         let policy = PrivacyPolicy(defaultRho: limit, defaultBudgetRho: limit)
         let runner = CohortRunner(
-            queue: lake.queue, lake: "audit", policy: policy, noise: ReleaserCohortNoise(seed: 0xD3))
+            queue: lake.queue, lake: "audit", policy: policy, noise: DiscreteGaussianCohortNoise.seeded(0xD3))
         var releasedRho = Rho.zero
         var answered = 0
         var refused = 0

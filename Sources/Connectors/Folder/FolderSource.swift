@@ -118,7 +118,6 @@ public struct FolderSource: IngestSource {
                     try hasher.update(chunk)
                     copied += Int64(chunk.count)
                 }
-                try output.synchronize()
             } catch let error as ConnectorError {
                 throw error
             } catch {

@@ -1,5 +1,6 @@
 import Foundation
-import Privacy
+package import Privacy
+import Synchronization
 
 /// The node's cohort noise: the `Privacy` module's exact discrete Gaussian (Canonne, Kamath and Steinke 2020)
 /// through its ``Releaser``, with randomness from OpenSSL's private DRBG.
@@ -18,15 +19,30 @@ public struct DiscreteGaussianCohortNoise: CohortNoise {
     /// `discreteGaussian`.
     public let mechanism = "discreteGaussian"
 
-    /// The node's mechanism.
-    public init() {}
+    /// A releaser shared by every call (tests and audits pass a seeded one), or nil for a fresh releaser over
+    /// OpenSSL's private DRBG per call.
+    private let shared: SharedReleaser?
+
+    /// The node's mechanism, drawing from OpenSSL's private DRBG.
+    public init() { shared = nil }
+
+    /// The same mechanism drawing from `releaser` (a seeded stream in tests and privacy audits).
+    package init(releaser: sending Releaser) { shared = SharedReleaser(releaser) }
 
     public func privatize(_ values: [Int64], sensitivity: CohortSensitivity, rho: Rho) throws -> CohortNoisyVector {
-        let release = try Releaser().release(
-            values.map { Int($0) }, statistic: values.count == 1 ? .count : .histogram,
-            sensitivity: Sensitivity(
-                l1: Rational(Int128(sensitivity.l1)), l2Squared: Rational(Int128(sensitivity.l2Squared))),
-            mechanism: .gaussian(spending: try Self.rational(rho)))
+        let exact = values.map { Int($0) }
+        let statistic: Release.Statistic = values.count == 1 ? .count : .histogram
+        let declared = try Sensitivity(
+            l1: Rational(Int128(sensitivity.l1)), l2Squared: Rational(Int128(sensitivity.l2Squared)))
+        let mechanism = NoiseMechanism.gaussian(rho: try Self.rational(rho))
+        let release =
+            if let shared {
+                try shared.releaser.withLock { releaser throws(PrivacyError) in
+                    try releaser.release(exact, statistic: statistic, sensitivity: declared, mechanism: mechanism)
+                }
+            } else {
+                try Releaser().release(exact, statistic: statistic, sensitivity: declared, mechanism: mechanism)
+            }
         return CohortNoisyVector(
             values: release.values.map { Int64($0) }, scale: release.noiseScale.description,
             interval95: Int64(release.halfWidth95))
@@ -53,4 +69,10 @@ public struct DiscreteGaussianCohortNoise: CohortNoise {
         }
         return "\(value)"
     }
+}
+
+/// One releaser behind a lock, so that a seeded stream is shared by every call of a mechanism.
+final class SharedReleaser: Sendable {
+    let releaser: Mutex<Releaser>
+    init(_ releaser: sending Releaser) { self.releaser = Mutex(releaser) }
 }
