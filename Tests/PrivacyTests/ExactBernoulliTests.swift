@@ -115,6 +115,11 @@ import Testing
 
     @Test("the statistics helpers give known values")
     func statisticsHelpers() {
+        // Wilson: all successes reach 1 exactly, none reach 0; 50/100 is centred.
+        #expect(Statistics.wilson(successes: 1_000_000, n: 1_000_000).contains(1))
+        #expect(Statistics.wilson(successes: 0, n: 1_000_000).contains(0))
+        let middle = Statistics.wilson(successes: 50, n: 100)
+        #expect(abs(middle.lowerBound + middle.upperBound - 1) < 1e-12 && middle.contains(0.5))
         // χ²₁ at 3.841459 has p = 0.05; χ²₁₀ at 18.307038 has p = 0.05; χ²₂ at x has p = e^(−x/2).
         #expect(abs(Statistics.chiSquarePValue(3.841458820694124, degreesOfFreedom: 1) - 0.05) < 1e-9)
         #expect(abs(Statistics.chiSquarePValue(18.307038053275146, degreesOfFreedom: 10) - 0.05) < 1e-9)

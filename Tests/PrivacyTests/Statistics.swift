@@ -87,7 +87,10 @@ enum Statistics {
         let p = Double(successes) / nn
         let center = (p + z * z / (2 * nn)) / (1 + z * z / nn)
         let half = z / (1 + z * z / nn) * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot()
-        return (center - half)...(center + half)
+        // At 0 or n successes the exact bound is 0 or 1; the expression above rounds it to within an ulp.
+        let low = successes == 0 ? 0 : max(0, center - half)
+        let high = successes == n ? 1 : min(1, center + half)
+        return low...high
     }
 
     /// The two-sided normal-approximation p-value of `successes` out of `n` against probability `p`, reported
