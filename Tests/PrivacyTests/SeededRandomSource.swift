@@ -1,4 +1,4 @@
-import Privacy
+@testable import Privacy
 
 /// A deterministic xoshiro256** generator (seeded through SplitMix64) for reproducible sampler tests.
 /// Test-only: production code reads OpenSSL's DRBG.
@@ -34,8 +34,36 @@ struct SeededRandomSource: RandomBytesSource {
     }
 }
 
-/// A stream for a test: seeded (CI) unless FEDLAKE_SAMPLERS_FULL asks for OpenSSL's DRBG.
+/// A source that hands out a fixed script of words, then `filler` forever: drives the samplers down paths that
+/// random words reach with probability 2^−128 or e^−40 (ties with a table entry, the padding bounds).
+struct ScriptedRandomSource: RandomBytesSource {
+    private var script: [UInt64]
+    private var position = 0
+    let filler: UInt64
+
+    init(_ script: [UInt64], filler: UInt64) {
+        self.script = script
+        self.filler = filler
+    }
+
+    mutating func fill(_ words: UnsafeMutableBufferPointer<UInt64>) throws(PrivacyError) {
+        for index in words.indices {
+            words[index] = position < script.count ? script[position] : filler
+            position += 1
+        }
+    }
+}
+
+/// A stream for a test: seeded unless FEDLAKE_SAMPLERS_FULL asks for OpenSSL's DRBG.
 func testStream(seed: UInt64) -> RandomStream {
     if Statistics.fullRun { return RandomStream() }
     return RandomStream(source: SeededRandomSource(seed: seed))
+}
+
+/// A seeded stream, whatever the run (for tests that compare two streams drawn alike).
+func seededStream(_ seed: UInt64) -> RandomStream { RandomStream(source: SeededRandomSource(seed: seed)) }
+
+/// The high and low 64-bit words of a 128-bit value, in the order ``RandomStream`` reads them.
+func words(_ value: UInt128) -> [UInt64] {
+    [UInt64(truncatingIfNeeded: value >> 64), UInt64(truncatingIfNeeded: value)]
 }

@@ -61,4 +61,24 @@ public struct PrivacyFilter: Sendable, Hashable, Codable {
     public mutating func spend(exactly cost: Double) throws(PrivacyError) {
         try spend(try Rational(exactly: cost))
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case limit
+        case spent
+    }
+
+    /// Reads `limit` and `spent` and checks them as ``init(limit:spent:)`` does, so that a stored filter with
+    /// spending above its limit (or negative values) is refused rather than restored.
+    /// - Throws: `DecodingError.dataCorrupted` when the values break 0 ≤ spent ≤ limit.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let limit = try container.decode(Rational.self, forKey: .limit)
+        let spent = try container.decode(Rational.self, forKey: .spent)
+        do {
+            self = try PrivacyFilter(limit: limit, spent: spent)
+        } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: .spent, in: container, debugDescription: error.description)
+        }
+    }
 }

@@ -11,39 +11,57 @@ import Crypto
 /// when the stream is released.
 public final class RandomStream {
     private static let bufferWords = 512
-    private let buffer: UnsafeMutableBufferPointer<UInt64>
-    private var next: Int
-    private var reservoir: UInt64 = 0
-    private var reservoirBits = 0
-    private var source: (any RandomBytesSource)?
 
-    /// A stream over OpenSSL's private DRBG (`RAND_priv_bytes`, NIST SP 800-90A CTR_DRBG).
-    public init() {
-        buffer = .allocate(capacity: RandomStream.bufferWords)
-        buffer.initialize(repeating: 0)
-        next = RandomStream.bufferWords
-        source = nil
+    /// The read position in ``buffer`` and the unused bits of the last word split by ``bits(_:)``.
+    ///
+    /// Kept behind a pointer, not in stored `var`s: the class's stored properties would each get a dynamic
+    /// exclusivity check (`swift_beginAccess`, a thread-local lookup) on every access, which was a quarter of a
+    /// sampler's time. The stream is confined to one thread, so the checks protect nothing here.
+    private struct Cursor {
+        var next: Int
+        var reservoir: UInt64
+        var reservoirBits: Int
     }
 
+    /// An injected source, in a box so that the stream's own stored properties can all be `let`s.
+    private final class SourceBox {
+        var source: any RandomBytesSource
+        init(_ source: any RandomBytesSource) { self.source = source }
+    }
+
+    private let buffer: UnsafeMutableBufferPointer<UInt64>
+    private let cursor: UnsafeMutablePointer<Cursor>
+    private let injected: SourceBox?
+
+    /// A stream over OpenSSL's private DRBG (`RAND_priv_bytes`, NIST SP 800-90A CTR_DRBG).
+    public convenience init() { self.init(injected: nil) }
+
     /// A stream over an injected source. For tests only (see ``RandomBytesSource``).
-    package convenience init(source: any RandomBytesSource) {
-        self.init()
-        self.source = source
+    package convenience init(source: any RandomBytesSource) { self.init(injected: SourceBox(source)) }
+
+    private init(injected: SourceBox?) {
+        buffer = .allocate(capacity: RandomStream.bufferWords)
+        buffer.initialize(repeating: 0)
+        cursor = .allocate(capacity: 1)
+        cursor.initialize(to: Cursor(next: RandomStream.bufferWords, reservoir: 0, reservoirBits: 0))
+        self.injected = injected
     }
 
     /// True when this stream reads OpenSSL's DRBG.
-    public var isSystemRandomness: Bool { source == nil }
+    public var isSystemRandomness: Bool { injected == nil }
 
     deinit {
         buffer.withMemoryRebound(to: UInt8.self) { bytes in
             for index in bytes.indices { bytes[index] = 0 }
         }
         buffer.deallocate()
+        cursor.pointee = Cursor(next: 0, reservoir: 0, reservoirBits: 0)
+        cursor.deallocate()
     }
 
     private func refill() throws(PrivacyError) {
-        if source != nil {
-            try source?.fill(buffer)
+        if let injected {
+            try injected.source.fill(buffer)
         } else {
             do {
                 try SecureRandom.fill(UnsafeMutableRawBufferPointer(buffer))
@@ -51,15 +69,15 @@ public final class RandomStream {
                 throw PrivacyError(.randomnessFailure, subject: "RAND_priv_bytes", reason: error.description)
             }
         }
-        next = 0
+        cursor.pointee.next = 0
     }
 
     /// A uniform 64-bit word.
     @inline(__always)
     func word() throws(PrivacyError) -> UInt64 {
-        if next == RandomStream.bufferWords { try refill() }
-        let value = buffer[next]
-        next += 1
+        if cursor.pointee.next == RandomStream.bufferWords { try refill() }
+        let value = buffer[cursor.pointee.next]
+        cursor.pointee.next += 1
         return value
     }
 
@@ -67,13 +85,13 @@ public final class RandomStream {
     @inline(__always)
     func bits(_ count: Int) throws(PrivacyError) -> UInt64 {
         if count == 64 { return try word() }
-        if reservoirBits < count {
-            reservoir = try word()
-            reservoirBits = 64
+        if cursor.pointee.reservoirBits < count {
+            cursor.pointee.reservoir = try word()
+            cursor.pointee.reservoirBits = 64
         }
-        let value = reservoir & ((1 << UInt64(count)) &- 1)
-        reservoir >>= UInt64(count)
-        reservoirBits -= count
+        let value = cursor.pointee.reservoir & ((1 << UInt64(count)) &- 1)
+        cursor.pointee.reservoir >>= UInt64(count)
+        cursor.pointee.reservoirBits -= count
         return value
     }
 
@@ -111,7 +129,7 @@ public final class RandomStream {
     /// the injected source otherwise.
     func uniform(below bound: BigNumber) throws(PrivacyError) -> BigNumber {
         if let small = bound.int128Value, small > 0 { return BigNumber(try uniform(below: UInt128(small)) as UInt128) }
-        guard source != nil else {
+        guard injected != nil else {
             do {
                 return try BigNumber.privateRandom(below: bound)
             } catch {
