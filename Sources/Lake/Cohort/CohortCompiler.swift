@@ -14,6 +14,26 @@ enum CohortCompiler {
         LEFT JOIN series AS se ON se.study_id = st.id
         """
 
+    /// The imaging rows for `criteria`: inner joins when every matching row must have a series (the criteria
+    /// reject a row without one), so SQLite may start from a series index (`series_modality`); else ``rows``,
+    /// which keeps patients without studies for criteria that can match them. Both give the same matches.
+    static func rows(for criteria: CohortCriterion?) -> SQL {
+        guard let criteria, requiresSeries(criteria) else { return rows }
+        return "FROM patients AS p JOIN studies AS st ON st.patient_id = p.id JOIN series AS se ON se.study_id = st.id"
+    }
+
+    /// Whether `criterion` is false or NULL on a row without a series: a comparison of a series field (its
+    /// expression is NULL there, and every comparison of NULL is NULL), an `all` with such a part, an `any` whose
+    /// every part is such. `not` is never counted (NOT of a false `all` is true).
+    static func requiresSeries(_ criterion: CohortCriterion) -> Bool {
+        switch criterion {
+        case .all(let children): children.contains(where: requiresSeries)
+        case .any(let children): !children.isEmpty && children.allSatisfy(requiresSeries)
+        case .not: false
+        case .compare(let field, _): field.isSeriesField
+        }
+    }
+
     /// The WHERE condition of a criterion tree (`1` for no criteria).
     static func condition(_ criterion: CohortCriterion?) -> SQL {
         guard let criterion else { return "1" }
@@ -30,22 +50,27 @@ enum CohortCompiler {
             return "(NOT coalesce(\(compile(child)), 0))"
         case .compare(let field, let comparison):
             if field.isDocumentField {
-                return "(p.id IN (SELECT d.patient_id FROM documents AS d WHERE d.patient_id IS NOT NULL AND "
-                    + documentCondition(field, comparison) + "))"
+                switch comparison {
+                case .mentions(let phrase): return documentsMatching([phrase])
+                case .mentionsAny(let phrases): return documentsMatching(phrases)
+                default:
+                    return "(p.id IN (SELECT d.patient_id FROM documents AS d WHERE d.patient_id IS NOT NULL AND "
+                        + documentCondition(field, comparison) + "))"
+                }
             }
             return "(" + predicate(field.expression, field, comparison) + ")"
         }
     }
 
     private static func documentCondition(_ field: CohortField, _ comparison: CohortComparison) -> SQL {
-        switch comparison {
-        case .mentions(let phrase):
-            return "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH \(ftsString([phrase])))"
-        case .mentionsAny(let phrases):
-            return "d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH \(ftsString(phrases)))"
-        default:
-            return "(" + predicate(field.expression, field, comparison) + ")"
-        }
+        "(" + predicate(field.expression, field, comparison) + ")"
+    }
+
+    /// Patients with a document whose text matches one of `phrases`: the full-text index joined to its documents
+    /// (SQLite walks the index's matches and looks each document up by rowid).
+    private static func documentsMatching(_ phrases: [String]) -> SQL {
+        "(p.id IN (SELECT d.patient_id FROM documents_fts JOIN documents AS d ON d.id = documents_fts.rowid "
+            + "WHERE documents_fts MATCH \(ftsString(phrases)) AND d.patient_id IS NOT NULL))"
     }
 
     /// An FTS5 query made only of double-quoted strings joined by `OR`: inside a string every character is
@@ -102,7 +127,7 @@ enum CohortCompiler {
         if !usesImagingFields(criteria) {
             return "SELECT count(*) FROM patients AS p WHERE \(condition(criteria))"
         }
-        return "SELECT count(DISTINCT p.id) \(rows) WHERE \(condition(criteria))"
+        return "SELECT count(DISTINCT p.id) \(rows(for: criteria)) WHERE \(condition(criteria))"
     }
 
     /// Whether a criterion reads a study or series field (so it depends on which imaging row is looked at).
@@ -119,7 +144,7 @@ enum CohortCompiler {
         let byExpression: SQL = by?.expression ?? "NULL"
         return """
             SELECT p.id AS patient, st.id AS study, se.id AS series, st.study_date AS date, \
-            \(field.expression) AS v, \(byExpression) AS b \(rows) WHERE \(condition(criteria))
+            \(field.expression) AS v, \(byExpression) AS b \(rows(for: criteria)) WHERE \(condition(criteria))
             """
     }
 
@@ -133,7 +158,7 @@ enum CohortCompiler {
             // a million instances than grouping the rows of `valueRows`).
             let byExpression: SQL = by?.expression ?? "NULL"
             return """
-                SELECT \(field.expression) AS v, \(byExpression) AS b, count(DISTINCT p.id) \(rows) \
+                SELECT \(field.expression) AS v, \(byExpression) AS b, count(DISTINCT p.id) \(rows(for: criteria)) \
                 WHERE \(condition(criteria)) GROUP BY v, b
                 """
         }

@@ -111,6 +111,15 @@ public enum CohortField: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Whether the field's expression is NULL on a row without a series (a column of `se`, or a value computed
+    /// from `se.id` that is NULL without one).
+    var isSeriesField: Bool {
+        switch self {
+        case .modality, .bodyPart, .manufacturer, .model, .sliceThickness, .instanceCount: true
+        default: false
+        }
+    }
+
     /// The categories of a categorical field, else `nil`.
     var categories: [String]? {
         if case .categorical(let list) = kind { return list }
