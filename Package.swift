@@ -22,8 +22,8 @@ let package = Package(
         .target(name: "Deidentify", dependencies: ["DICOM", "Crypto"]),
         .target(name: "Privacy", dependencies: ["Crypto"]),
         // Layer 3
-        .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto", "Privacy"]),
-        .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify"]),
+        .target(name: "Lake", dependencies: ["Storage", "DICOM", "Deidentify", "Connectors", "Crypto", "Privacy", "Telemetry"]),
+        .target(name: "Synthesis", dependencies: ["DICOM", "Deidentify", "Telemetry"]),
         // Layer 4
         .target(name: "Node", dependencies: ["Lake", "Connectors", "Deidentify", "Crypto", "Telemetry", "HTTP"]),
         // Layer 5

@@ -1,3 +1,5 @@
+import Telemetry
+
 /// A JSON value with object members in the order they were given, written deterministically (RFC 8259).
 ///
 /// Non-ASCII text is written as UTF-8, not `\u` escapes, so a byte search finds planted values as they are.
@@ -27,24 +29,5 @@ indirect enum JSONText {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
+    static func quoted(_ text: String) -> String { JSONString.quoted(text) }
 }

@@ -85,10 +85,16 @@ public enum DICOMReader {
 
     /// With `stopBeforePixels`, most headers end in the file's first kilobytes: read those alone (one `pread`
     /// instead of mapping the file) and keep the result if parsing reached the pixel data without running out
-    /// of bytes; otherwise `nil`, and the caller reads the whole file.
+    /// of bytes; otherwise `nil`, and the caller reads the whole file. A file no longer than the prefix is
+    /// parsed whole here (read once).
     static func readHeaderPrefix(path: String, options: Options) throws(DICOMError) -> DICOMFile? {
         let head = try MappedFile(path: path, prefix: headerPrefix)
-        guard head.isPrefix else { return nil }
+        guard head.isPrefix else {
+            // The prefix is the whole file: parse it here rather than have the caller read the file again.
+            return try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
+                try parse(buffer, fileName: path, deferSource: path, options: options)
+            }
+        }
         let file: DICOMFile
         do {
             file = try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in

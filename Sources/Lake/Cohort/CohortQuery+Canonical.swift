@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Telemetry
 
 extension CohortQuery {
     /// The query's canonical JSON: what it asks, in one spelling (sorted keys, no whitespace, defaults written
@@ -97,24 +98,5 @@ private func object(_ members: [(String, String)]) -> String {
     "{" + members.sorted { $0.0 < $1.0 }.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
 }
 
-/// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
-func quote(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case "\n": result += "\\n"
-        case "\r": result += "\\r"
-        case "\t": result += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return result + "\""
-}
+/// A JSON string literal (RFC 8259 §7).
+func quote(_ text: String) -> String { JSONString.quoted(text) }
