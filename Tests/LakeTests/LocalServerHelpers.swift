@@ -43,21 +43,30 @@ final class RestartableOrthanc: Sendable {
         try await start()
     }
 
+    /// Starts Orthanc on the same storage, index and port. A launch that is not ready within 20 s is stopped and
+    /// launched again (three launches): Orthanc has been seen to hang at start-up, rarely, under heavy load.
     func start() async throws {
-        let launched = try LocalProcess(
-            executable: try ToolLocator.path(of: "Orthanc"), arguments: [configFile.path],
-            logFile: directory.file("orthanc-\(UUID().uuidString.prefix(8)).log"))
-        process.current = launched
-        let client = HTTPClient(configuration: .init(
-            credentials: BasicCredentials(username: username, password: password), connectTimeout: .seconds(1),
-            timeout: .seconds(5)))
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if (try? await client.send(HTTPRequest(url: baseURL.appendingPathComponent("system"))))?.status == 200 { return }
-            guard launched.isRunning else { throw LocalServerError("Orthanc exited: \(launched.logTail())") }
-            try await Task.sleep(for: .milliseconds(100))
+        var lastTail = ""
+        for _ in 0..<3 {
+            let launched = try LocalProcess(
+                executable: try ToolLocator.path(of: "Orthanc"), arguments: [configFile.path],
+                logFile: directory.file("orthanc-\(UUID().uuidString.prefix(8)).log"))
+            process.current = launched
+            let client = HTTPClient(configuration: .init(
+                credentials: BasicCredentials(username: username, password: password), connectTimeout: .seconds(1),
+                timeout: .seconds(5)))
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if (try? await client.send(HTTPRequest(url: baseURL.appendingPathComponent("system"))))?.status == 200 {
+                    return
+                }
+                guard launched.isRunning else { throw LocalServerError("Orthanc exited: \(launched.logTail())") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            lastTail = launched.logTail()
+            launched.stop(gracePeriod: .seconds(1))
         }
-        throw LocalServerError("Orthanc was not ready in time: \(launched.logTail())")
+        throw LocalServerError("Orthanc was not ready in time (three launches): \(lastTail)")
     }
 
     func stop() { process.current?.stop(gracePeriod: .seconds(5)) }
