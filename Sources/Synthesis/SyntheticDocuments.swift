@@ -73,9 +73,15 @@ extension CorpusWriter {
             "HISTORY: \(title) \(name.family) arrived by car (licence plate \(identity.licencePlate)). "
                 + "Family history: grandmother died aged \(relativeAge).",
             [(name.family, .name), (identity.licencePlate, .plate), ("aged \(relativeAge)", .age)])
+        // About a third of the patients have a finding, chosen from the MRN so the corpus's random draws stay as
+        // they were: cohorts over report text ("mentions nodule") have something to find.
+        let hasNodule = (identity.mrn.utf8.last ?? 0) % 3 == 0
         report.line(
-            "FINDINGS: No acute abnormality. \(name.given) tolerated the examination well.", [(name.given, .name)])
-        report.line("IMPRESSION: Normal study; discussed with Dr. \(physician.family).", [(physician.family, .name)])
+            (hasNodule ? "FINDINGS: A 6 mm solid nodule in the right upper lobe. " : "FINDINGS: No acute abnormality. ")
+                + "\(name.given) tolerated the examination well.", [(name.given, .name)])
+        report.line(
+            (hasNodule ? "IMPRESSION: Pulmonary nodule, follow-up CT advised" : "IMPRESSION: Normal study")
+                + "; discussed with Dr. \(physician.family).", [(physician.family, .name)])
         report.line("")
         report.line(
             "Signed: Dr. \(physician.given) \(physician.family), \(ctDates[2]) (\(ctDates[3]))",

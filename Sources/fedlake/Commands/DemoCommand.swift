@@ -102,7 +102,8 @@ struct Demo: ParsableCommand {
             }
         }
         say("   byte search of every output for the patients' names, MRNs, SSNs and e-mail addresses: \(found) of \(names) found")
-        say("Not built yet: the research lake and ingest from Orthanc and S3, DP cohort queries, the federation.")
+        say("Next (make demo): a node on a synthetic hospital — Orthanc and S3 on loopback, ingest, DP cohort queries.")
+        say("Not built yet: the federation (mTLS transport, coordinator, federated learning).")
     }
 
     private func say(_ line: some StringProtocol, heading: Bool = false) {
