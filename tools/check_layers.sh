@@ -7,13 +7,14 @@ status=0
 allowed() {
     case "$1" in
         CZlib) echo "Sources/DICOM/LibZ.swift" ;;
+        CLinux) echo "Sources/Storage/LibLinux.swift" ;;
         CSQLite) echo "Sources/Storage/LibSQLite.swift" ;;
         CCurl) echo "Sources/HTTP/LibCurl.swift" ;;
         CBLAS) echo "Sources/Learning/LibBLAS.swift" ;;
         COpenSSL) echo "Sources/Crypto/LibCrypto.swift Sources/HTTP/LibSSL.swift" ;;
     esac
 }
-for lib in CZlib CSQLite CCurl CBLAS COpenSSL; do
+for lib in CZlib CLinux CSQLite CCurl CBLAS COpenSSL; do
     while IFS= read -r file; do
         [ -z "$file" ] && continue
         if ! [[ " $(allowed "$lib") " == *" $file "* ]]; then

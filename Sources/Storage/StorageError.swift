@@ -29,6 +29,9 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
         /// An API was used against its contract, such as fetching rows from several statements at once
         /// or leaving a transaction open at the end of a closure.
         case misuse
+        /// A file next to the database could not be opened or flushed (``FileSystemSync``); ``StorageError/path``
+        /// names it.
+        case io
     }
 
     /// What kind of failure this is.
@@ -39,7 +42,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The SQL text being prepared or run, with `?` where values were bound; `nil` when no statement was involved.
     public let sql: String?
-    /// The database file, for failures to open one; `nil` otherwise.
+    /// The database file, for failures to open one, or the file of an ``Code/io`` failure; `nil` otherwise.
     public let path: String?
 
     /// Creates an error. Pass SQL text and messages that carry no bound values.
@@ -66,7 +69,7 @@ public struct StorageError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var text = message
         if let resultCode { text += " [SQLite \(resultCode)]" }
-        if let path { text += " — database \(path)" }
+        if let path { text += code == .io ? " — \(path)" : " — database \(path)" }
         if let sql { text += " — while running `\(sql)`" }
         if isBusy {
             text += " — another connection held the lock longer than the busy timeout; retry, or raise "

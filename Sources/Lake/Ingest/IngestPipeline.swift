@@ -16,10 +16,11 @@ import Synchronization
 /// ``IngestOptions/batchSize`` entries is listed, and every object the lake does not hold in that version
 /// (by keyed digests of its identifier and version) is fetched to a scratch file, de-identified on a
 /// worker thread (at most ``IngestOptions/concurrency`` objects in flight, so memory does not grow with
-/// the backlog) and stored in the object store. Each object is then committed in its own transaction:
-/// its rows, its provenance, the end of a version it replaces, the resolution of its quarantine entry.
-/// When every object of the batch is committed, one more transaction records the objects seen unchanged,
-/// deletions and the new cursor.
+/// the backlog) and stored in the object store. Prepared objects are committed in groups while the next
+/// ones are prepared: one flush of the object store, then one transaction in which each object is handled
+/// as if alone (its rows, its provenance, the end of a version it replaces, the resolution of its
+/// quarantine entry). When every object of the batch is committed, one more transaction records the
+/// objects seen unchanged, deletions and the new cursor.
 ///
 /// Exactly once under `SIGKILL` at any instant: the cursor moves only after every object of its batch
 /// is committed, so a restart lists the batch again; objects already committed are recognised by their
@@ -209,28 +210,53 @@ public struct IngestPipeline: Sendable {
         return outcome
     }
 
-    /// Prepares `items` with at most ``IngestOptions/concurrency`` in flight and commits each as it is ready.
+    /// What a child task of ``run(_:state:descriptor:stop:outcome:)`` hands back: one prepared object, or the
+    /// outcomes of one group commit.
+    private enum Step: Sendable {
+        case prepared(PreparationResult)
+        case committed([PreparedObject], [CommitOutcome])
+    }
+
+    /// Prepares `items` with at most ``IngestOptions/concurrency`` in flight and commits them in groups while
+    /// the next ones are prepared: one commit runs at a time and takes every object prepared since the last
+    /// one began (a group commit), so the lake's flushes are shared by the objects that wait on them and the
+    /// preparation never waits for the disk.
     private func run(
         _ items: [(ref: SourceObjectRef, objectKey: String)], state: SourceState, descriptor: IngestSourceDescriptor,
         stop: StopSignal, outcome: inout BatchOutcome
     ) async throws {
         let name = descriptor.source.sourceID
-        try await withThrowingTaskGroup(of: PreparationResult.self) { group in
+        let lake = self.lake
+        let profile = self.profile
+        try await withThrowingTaskGroup(of: Step.self) { group in
             var next = 0
-            var inFlight = 0
+            var preparing = 0
+            var ready: [PreparedObject] = []
+            var committing = false
             func launch() {
                 let item = items[next]
                 next += 1
-                inFlight += 1
-                group.addTask { await prepare(item.ref, objectKey: item.objectKey, descriptor: descriptor) }
+                preparing += 1
+                group.addTask { .prepared(await prepare(item.ref, objectKey: item.objectKey, descriptor: descriptor)) }
             }
-            while next < items.count, inFlight < options.concurrency { launch() }
-            while let result = try await group.next() {
-                inFlight -= 1
-                switch result {
-                case .vanished:
+            func startCommit() {
+                guard !committing, !ready.isEmpty else { return }
+                committing = true
+                let objects = ready
+                ready = []
+                group.addTask {
+                    .committed(
+                        objects, try await lake.commit(objects, sourceID: state.id, pass: state.pass, profile: profile))
+                }
+            }
+            while next < items.count, preparing < options.concurrency { launch() }
+            while let step = try await group.next() {
+                switch step {
+                case .prepared(.vanished):
+                    preparing -= 1
                     outcome.counts.vanished += 1
-                case .transient(let origin, let error, let countsAsAttempt):
+                case .prepared(.transient(let origin, let error, let countsAsAttempt)):
+                    preparing -= 1
                     if countsAsAttempt, !origin.versionKey.isEmpty,
                         try await lake.recordTransientFailure(
                             origin, reason: error, sourceID: state.id, maxAttempts: options.maxAttempts)
@@ -240,26 +266,37 @@ public struct IngestPipeline: Sendable {
                     } else if outcome.failure == nil {
                         outcome.failure = error
                     }
-                case .prepared(let object):
-                    switch try await lake.commit(object, sourceID: state.id, pass: state.pass, profile: profile) {
-                    case .committed(let replaced):
-                        outcome.counts.committed += 1
-                        outcome.counts.sourceBytes += object.origin.sourceBytes
-                        let kind: String
-                        if case .document = object.content { kind = "document" } else { kind = "instance" }
-                        events(.objectCommitted(
-                            source: name, kind: kind, sourceBytes: object.origin.sourceBytes, replacedVersion: replaced))
-                    case .alreadyPresent:
-                        outcome.counts.unchanged += 1
-                    case .quarantined(let code):
-                        outcome.counts.quarantined += 1
-                        events(.objectQuarantined(source: name, reasonCode: code))
-                    }
+                case .prepared(.prepared(let object)):
+                    preparing -= 1
+                    ready.append(object)
+                case .committed(let objects, let outcomes):
+                    committing = false
+                    for (object, result) in zip(objects, outcomes) { account(object, result, source: name, outcome: &outcome) }
                 }
                 if stop.isRequested { outcome.interrupted = true }
                 // After a failure or a stop request, no new object starts; those in flight finish and commit.
-                if next < items.count, outcome.failure == nil, !outcome.interrupted { launch() }
+                while next < items.count, preparing < options.concurrency, outcome.failure == nil, !outcome.interrupted {
+                    launch()
+                }
+                startCommit()
             }
+        }
+    }
+
+    /// Counts one commit's outcome and reports it.
+    private func account(_ object: PreparedObject, _ result: CommitOutcome, source name: String, outcome: inout BatchOutcome) {
+        switch result {
+        case .committed(let replaced):
+            outcome.counts.committed += 1
+            outcome.counts.sourceBytes += object.origin.sourceBytes
+            let kind: String
+            if case .document = object.content { kind = "document" } else { kind = "instance" }
+            events(.objectCommitted(source: name, kind: kind, sourceBytes: object.origin.sourceBytes, replacedVersion: replaced))
+        case .alreadyPresent:
+            outcome.counts.unchanged += 1
+        case .quarantined(let code):
+            outcome.counts.quarantined += 1
+            events(.objectQuarantined(source: name, reasonCode: code))
         }
     }
 }

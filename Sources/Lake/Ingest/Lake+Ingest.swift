@@ -76,110 +76,124 @@ extension Lake {
         }
     }
 
-    /// Commits one prepared object in one transaction: its rows, its provenance, the end of the version it
-    /// replaces, and the resolution of its quarantine entry; or its quarantine entry.
-    func commit(_ object: PreparedObject, sourceID: Int64, pass: Int, profile: String) async throws -> CommitOutcome {
+    /// Commits prepared objects in one transaction (a group commit: one WAL flush for the group), each as if
+    /// alone: its rows, its provenance, the end of the version it replaces, and the resolution of its
+    /// quarantine entry; or its quarantine entry. The object store is flushed first (``flushObjectStore()``),
+    /// so no row ever names a stored file that a power loss could take back.
+    ///
+    /// - Returns: One outcome per object, in order.
+    func commit(_ objects: [PreparedObject], sourceID: Int64, pass: Int, profile: String) async throws -> [CommitOutcome] {
+        if objects.contains(where: { $0.stored != nil }) { try flushObjectStore() }
         let fingerprint = keyFingerprint
         return try await database.write { db in
             let now = Self.timestamp()
-            let origin = object.origin
-            let current = try db.fetchOne(
-                """
-                SELECT id, version_key, kind FROM provenance
-                WHERE source_id = \(sourceID) AND object_key = \(origin.objectKey) AND status = 'current'
-                """)
-            let currentVersion: String? = try current.map { row throws(StorageError) in try row["version_key"] }
-            if currentVersion == origin.versionKey { return .alreadyPresent }
-            guard let stored = object.stored else {
-                if case .quarantine(let code, let reason) = object.content {
-                    try Self.quarantine(db, sourceID: sourceID, origin: origin, code: code, reason: reason, now: now)
-                    if current != nil {
-                        // The object's older version stays current; it was seen in this pass.
-                        try db.execute(
-                            """
-                            UPDATE provenance SET seen_pass = \(pass)
-                            WHERE source_id = \(sourceID) AND object_key = \(origin.objectKey) AND status = 'current'
-                            """)
-                    }
-                    return .quarantined(code: code)
-                }
-                throw LakeError(.database, input: "provenance", "an object to commit has no stored file")
+            return try objects.map { object in
+                try Self.commit(db, object, sourceID: sourceID, pass: pass, profile: profile, fingerprint: fingerprint, now: now)
             }
-            // An instance whose SOP Instance UID another current object already holds is a duplicate.
-            if case .instance(let record) = object.content,
-                let holder = try db.fetchOne(
-                    """
-                    SELECT i.id, p.status, p.source_id, p.object_key FROM instances i
-                    JOIN provenance p ON p.id = i.provenance_id WHERE i.sop_instance_uid = \(record.sopInstanceUID)
-                    """)
-            {
-                let status: String = try holder["status"]
-                let holderSource: Int64 = try holder["source_id"]
-                let holderKey: String = try holder["object_key"]
-                if status == "current", !(holderSource == sourceID && holderKey == origin.objectKey) {
-                    let code = "duplicateInstance"
-                    try Self.quarantine(
-                        db, sourceID: sourceID, origin: origin, code: code,
-                        reason: "another source object holds the same SOP Instance UID; the first one ingested is kept",
-                        now: now)
-                    return .quarantined(code: code)
-                }
-                if status != "current" {
-                    // A row kept for a deleted or superseded version: the new version takes its place.
-                    let holderID: Int64 = try holder["id"]
-                    try db.execute("DELETE FROM instances WHERE id = \(holderID)")
-                }
-            }
-            try db.execute(
-                """
-                INSERT INTO objects(sha256, byte_count, media_type, stored_at)
-                VALUES (\(stored.sha256), \(stored.byteCount), \(stored.mediaType), \(now))
-                ON CONFLICT(sha256) DO NOTHING
-                """)
-            if let current {
-                let id: Int64 = try current["id"]
-                try db.execute("UPDATE provenance SET status = 'superseded', ended_at = \(now) WHERE id = \(id)")
-                try db.execute("DELETE FROM instances WHERE provenance_id = \(id)")
-                try db.execute("DELETE FROM documents WHERE provenance_id = \(id)")
-            }
-            let kind: String
-            switch object.content {
-            case .instance: kind = "instance"
-            case .document: kind = "document"
-            case .quarantine: kind = "document"
-            }
-            let usedProfile = kind == "document" ? "safeHarbor" : profile
-            try db.execute(
-                """
-                INSERT INTO provenance(source_id, object_key, version_key, source_byte_count, kind, object_sha256,
-                                       status, seen_pass, ingested_at, deid_profile, key_fingerprint)
-                VALUES (\(sourceID), \(origin.objectKey), \(origin.versionKey), \(origin.sourceBytes), \(kind),
-                        \(stored.sha256), 'current', \(pass), \(now), \(usedProfile), \(fingerprint))
-                """)
-            let provenanceID = db.lastInsertedRowID
-            switch object.content {
-            case .instance(let record):
-                try Self.insert(db, record, provenanceID: provenanceID, now: now)
-            case .document(let record):
-                var patientID: Int64?
-                if let pseudonym = record.patientPseudonym {
-                    patientID = try Self.patient(db, pseudonym: pseudonym, sex: nil, now: now)
-                }
-                try db.execute(
-                    """
-                    INSERT INTO documents(patient_id, provenance_id, kind, document_date, document_year, text)
-                    VALUES (\(patientID), \(provenanceID), \(record.kind), \(record.date), \(record.year), \(record.text))
-                    """)
-            case .quarantine:
-                break
-            }
-            try db.execute(
-                """
-                UPDATE quarantine SET resolved_at = \(now)
-                WHERE source_id = \(sourceID) AND object_key = \(origin.objectKey) AND resolved_at IS NULL
-                """)
-            return .committed(replacedVersion: current != nil)
         }
+    }
+
+    private static func commit(
+        _ db: Database, _ object: PreparedObject, sourceID: Int64, pass: Int, profile: String, fingerprint: String,
+        now: String
+    ) throws -> CommitOutcome {
+        let origin = object.origin
+        let current = try db.fetchOne(
+            """
+            SELECT id, version_key, kind FROM provenance
+            WHERE source_id = \(sourceID) AND object_key = \(origin.objectKey) AND status = 'current'
+            """)
+        let currentVersion: String? = try current.map { row throws(StorageError) in try row["version_key"] }
+        if currentVersion == origin.versionKey { return .alreadyPresent }
+        guard let stored = object.stored else {
+            if case .quarantine(let code, let reason) = object.content {
+                try Self.quarantine(db, sourceID: sourceID, origin: origin, code: code, reason: reason, now: now)
+                if current != nil {
+                    // The object's older version stays current; it was seen in this pass.
+                    try db.execute(
+                        """
+                        UPDATE provenance SET seen_pass = \(pass)
+                        WHERE source_id = \(sourceID) AND object_key = \(origin.objectKey) AND status = 'current'
+                        """)
+                }
+                return .quarantined(code: code)
+            }
+            throw LakeError(.database, input: "provenance", "an object to commit has no stored file")
+        }
+        // An instance whose SOP Instance UID another current object already holds is a duplicate.
+        if case .instance(let record) = object.content,
+            let holder = try db.fetchOne(
+                """
+                SELECT i.id, p.status, p.source_id, p.object_key FROM instances i
+                JOIN provenance p ON p.id = i.provenance_id WHERE i.sop_instance_uid = \(record.sopInstanceUID)
+                """)
+        {
+            let status: String = try holder["status"]
+            let holderSource: Int64 = try holder["source_id"]
+            let holderKey: String = try holder["object_key"]
+            if status == "current", !(holderSource == sourceID && holderKey == origin.objectKey) {
+                let code = "duplicateInstance"
+                try Self.quarantine(
+                    db, sourceID: sourceID, origin: origin, code: code,
+                    reason: "another source object holds the same SOP Instance UID; the first one ingested is kept",
+                    now: now)
+                return .quarantined(code: code)
+            }
+            if status != "current" {
+                // A row kept for a deleted or superseded version: the new version takes its place.
+                let holderID: Int64 = try holder["id"]
+                try db.execute("DELETE FROM instances WHERE id = \(holderID)")
+            }
+        }
+        try db.execute(
+            """
+            INSERT INTO objects(sha256, byte_count, media_type, stored_at)
+            VALUES (\(stored.sha256), \(stored.byteCount), \(stored.mediaType), \(now))
+            ON CONFLICT(sha256) DO NOTHING
+            """)
+        if let current {
+            let id: Int64 = try current["id"]
+            try db.execute("UPDATE provenance SET status = 'superseded', ended_at = \(now) WHERE id = \(id)")
+            try db.execute("DELETE FROM instances WHERE provenance_id = \(id)")
+            try db.execute("DELETE FROM documents WHERE provenance_id = \(id)")
+        }
+        let kind: String
+        switch object.content {
+        case .instance: kind = "instance"
+        case .document: kind = "document"
+        case .quarantine: kind = "document"
+        }
+        let usedProfile = kind == "document" ? "safeHarbor" : profile
+        try db.execute(
+            """
+            INSERT INTO provenance(source_id, object_key, version_key, source_byte_count, kind, object_sha256,
+                                   status, seen_pass, ingested_at, deid_profile, key_fingerprint)
+            VALUES (\(sourceID), \(origin.objectKey), \(origin.versionKey), \(origin.sourceBytes), \(kind),
+                    \(stored.sha256), 'current', \(pass), \(now), \(usedProfile), \(fingerprint))
+            """)
+        let provenanceID = db.lastInsertedRowID
+        switch object.content {
+        case .instance(let record):
+            try Self.insert(db, record, provenanceID: provenanceID, now: now)
+        case .document(let record):
+            var patientID: Int64?
+            if let pseudonym = record.patientPseudonym {
+                patientID = try Self.patient(db, pseudonym: pseudonym, sex: nil, now: now)
+            }
+            try db.execute(
+                """
+                INSERT INTO documents(patient_id, provenance_id, kind, document_date, document_year, text)
+                VALUES (\(patientID), \(provenanceID), \(record.kind), \(record.date), \(record.year), \(record.text))
+                """)
+        case .quarantine:
+            break
+        }
+        try db.execute(
+            """
+            UPDATE quarantine SET resolved_at = \(now)
+            WHERE source_id = \(sourceID) AND object_key = \(origin.objectKey) AND resolved_at IS NULL
+            """)
+        return .committed(replacedVersion: current != nil)
     }
 
     /// Records that an object's fetch failed transiently: counts the attempt, and after `maxAttempts`
