@@ -9,7 +9,7 @@ CORPUS_DIR (sorted, the first N), then alternates, R times:
 - curl: one `curl` process fetching every `/instances/{id}/file` (ids listed beforehand, connection reused,
   one transfer at a time: the plain download a script would do) into a fresh folder;
 - ours: a fresh lake (`fedlake node init`), then `fedlake node ingest --once`: list /changes, fetch every
-  instance, de-identify it, store it in the lake, one transaction per object.
+  instance, de-identify it, store it in the lake, committed in groups (one transaction per group).
 Each run is timed (wall) under GNU time for peak RSS. Prints a Markdown table and writes
 bench/out/ingest.json: instances/s and MB/s (source bytes) of both, the ratio ours/curl (target ≥ 0.8),
 the lake's bytes per source byte, and the peak RSS of the ingest.

@@ -20,7 +20,7 @@ import Testing
         let configuration = try Self.parse(Self.minimal)
         #expect(configuration.lake.path == "/etc/fedlake/lake")
         #expect(configuration.secretKeyFile.path == "/etc/fedlake/node.key")
-        #expect(configuration.ingest.batchSize == 100)
+        #expect(configuration.ingest.batchSize == 500)
         #expect(configuration.ingest.pollIntervalSeconds == 10)
         #expect(configuration.ingest.propagateDeletions == false)
         #expect(configuration.ingest.maxAttempts == 5)

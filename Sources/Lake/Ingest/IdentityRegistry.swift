@@ -16,9 +16,18 @@ final class IdentityRegistry: Sendable {
     /// The most patients remembered; beyond this, new identities only join `everyone`'s patterns.
     static let maximumPatients = 100_000
     private let state = Mutex(State())
+    private let enabled = Atomic<Bool>(true)
+
+    /// Whether ``add(_:)`` records anything: a run whose sources hold no documents has no use for identities
+    /// and skips the work of gathering them.
+    var isEnabled: Bool {
+        get { enabled.load(ordering: .relaxed) }
+        set { enabled.store(newValue, ordering: .relaxed) }
+    }
 
     /// Adds what `dataset` (an original, not de-identified, header) says about its patient.
     func add(_ dataset: Dataset) {
+        guard isEnabled else { return }
         guard let patientID = dataset.string(for: .patientID)?.trimmingSpaces, !patientID.isEmpty else { return }
         var identity = PatientIdentity()
         identity.add(dataset: dataset)

@@ -20,9 +20,9 @@ public struct IngestOptions: Sendable {
     /// successive passes, before it is quarantined with reason `fetchFailed`.
     public var maxAttempts: Int
 
-    /// The defaults: one object per core, batches of 100, deletions recorded but not propagated, 5 attempts.
+    /// The defaults: one object per core, batches of 500, deletions recorded but not propagated, 5 attempts.
     public init(
-        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 100,
+        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 500,
         propagateDeletions: Bool = false, maxAttempts: Int = 5
     ) {
         self.concurrency = max(1, concurrency)

@@ -103,6 +103,8 @@ public struct IngestPipeline: Sendable {
     {
         let lock = try lake.beginIngestRun()
         defer { lock.release() }
+        // Only documents are scrubbed against what instances said about their patients.
+        identities.isEnabled = sources.contains { $0.kind != .orthanc }
         var report = RunReport()
         for descriptor in sources {
             if stop.isRequested {
@@ -217,10 +219,15 @@ public struct IngestPipeline: Sendable {
         case committed([PreparedObject], [CommitOutcome])
     }
 
+    /// The number of prepared objects that starts a group commit while others are still being prepared.
+    /// Each commit writes the pages it changes once, so a group shares the B-tree and index pages its objects
+    /// have in common and one flush of the store and of the WAL.
+    static let commitGroupSize = 64
+
     /// Prepares `items` with at most ``IngestOptions/concurrency`` in flight and commits them in groups while
-    /// the next ones are prepared: one commit runs at a time and takes every object prepared since the last
-    /// one began (a group commit), so the lake's flushes are shared by the objects that wait on them and the
-    /// preparation never waits for the disk.
+    /// the next ones are prepared: one commit runs at a time and takes every object ready when it starts
+    /// (a group commit, see ``commitGroupSize``), so the lake's flushes are shared by the objects that wait on
+    /// them and the preparation never waits for the disk.
     private func run(
         _ items: [(ref: SourceObjectRef, objectKey: String)], state: SourceState, descriptor: IngestSourceDescriptor,
         stop: StopSignal, outcome: inout BatchOutcome
@@ -240,7 +247,9 @@ public struct IngestPipeline: Sendable {
                 group.addTask { .prepared(await prepare(item.ref, objectKey: item.objectKey, descriptor: descriptor)) }
             }
             func startCommit() {
-                guard !committing, !ready.isEmpty else { return }
+                // A group grows while objects are still being prepared, up to `commitGroupSize`; when nothing
+                // more is being prepared, what is ready commits at once.
+                guard !committing, !ready.isEmpty, ready.count >= Self.commitGroupSize || preparing == 0 else { return }
                 committing = true
                 let objects = ready
                 ready = []
