@@ -25,3 +25,8 @@ static inline CURLcode CCurl_easy_setopt_data_callback(CURL *h, CURLoption o, CC
 static inline CURLcode CCurl_easy_getinfo_long(CURL *h, CURLINFO i, long *out) {
     return curl_easy_getinfo(h, i, out);
 }
+/// CURLOPT_SEEKFUNCTION: lets curl rewind an upload to resend it on a fresh connection.
+typedef int (*CCurl_seek_callback)(void *userdata, curl_off_t offset, int origin);
+static inline CURLcode CCurl_easy_setopt_seek_callback(CURL *h, CURLoption o, CCurl_seek_callback v) {
+    return curl_easy_setopt(h, o, v);
+}

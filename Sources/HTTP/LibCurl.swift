@@ -75,6 +75,27 @@ private final class Transfer {
         return true
     }
 
+    /// Rewinds the upload to `offset` so curl can send it again (on a fresh connection after a reused one
+    /// died); false when that is impossible.
+    func rewindBody(to offset: Int) -> Bool {
+        guard offset >= 0 else { return false }
+        if var pending = upload {
+            guard offset <= pending.bytes.count else { return false }
+            pending.offset = offset
+            upload = pending
+            return true
+        }
+        if let uploadFile {
+            do {
+                try uploadFile.seek(toOffset: UInt64(offset))
+                return true
+            } catch {
+                return false
+            }
+        }
+        return offset == 0
+    }
+
     /// Fills `buffer` with the next upload bytes; returns the count (0 at the end) or nil to abort.
     func sendBody(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
         if var pending = upload {
@@ -125,6 +146,13 @@ private let readCallback: CCurl_data_callback = { pointer, size, count, userdata
     return transfer.sendBody(into: UnsafeMutableRawBufferPointer(start: pointer, count: size * count)) ?? abort
 }
 
+private let seekCallback: CCurl_seek_callback = { userdata, offset, origin in
+    // CURL_SEEKFUNC_OK, CURL_SEEKFUNC_CANTSEEK; curl rewinds with SEEK_SET (0).
+    guard let userdata, origin == 0, let offset = Int(exactly: offset) else { return 2 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.rewindBody(to: offset) ? 0 : 2
+}
+
 /// What `CurlEasy.perform` needs beyond the request: resolved settings from `HTTPClient.Configuration`.
 struct CurlSettings {
     var username: String?
@@ -136,8 +164,14 @@ struct CurlSettings {
 
 /// Owns one libcurl easy handle (`CURL*`), freed with `curl_easy_cleanup` in `deinit`.
 ///
-/// Confinement: one thread at a time (https://curl.se/libcurl/c/threadsafe.html); `HTTPClient` makes one
-/// per request on a Dispatch thread.
+/// A handle serves one request after another: ``perform(_:settings:sink:)`` sets every option it needs and
+/// resets them all with `curl_easy_reset` when it returns, which keeps the handle's open connections, DNS
+/// and TLS session caches but forgets URL, method, headers, body, credentials and callbacks
+/// (https://curl.se/libcurl/c/curl_easy_reset.html). The cookie engine, the only other state that survives a
+/// reset, is never enabled.
+///
+/// Confinement: one thread at a time (https://curl.se/libcurl/c/threadsafe.html); `HTTPClient` takes one
+/// from its `CurlHandlePool` for each request, on the thread that performs it.
 final class CurlEasy {
     private let handle: UnsafeMutableRawPointer
 
@@ -155,6 +189,9 @@ final class CurlEasy {
 
     /// Sends `request` and receives the response into `sink`.
     func perform(_ request: HTTPRequest, settings: CurlSettings, sink: BodySink) throws(HTTPError) -> HTTPResponse {
+        // Runs last, after the header list and error buffer below are freed: the idle handle keeps no pointer
+        // to them, nor any option of this request.
+        defer { curl_easy_reset(handle) }
         let method = request.method
         let url = request.url
         func failure(_ code: HTTPError.Code, _ detail: String) -> HTTPError {
@@ -249,6 +286,8 @@ final class CurlEasy {
         if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata) }
         if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_data_callback(handle, CURLOPT_READFUNCTION, readCallback) }
         if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_READDATA, userdata) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_seek_callback(handle, CURLOPT_SEEKFUNCTION, seekCallback) }
+        if setupCode == CURLE_OK { setupCode = CCurl_easy_setopt_pointer(handle, CURLOPT_SEEKDATA, userdata) }
 
         switch method.uppercased() {
         case "GET" where uploadSize == 0:
