@@ -1,4 +1,5 @@
 public import Foundation
+import Glibc
 
 /// A blocking-call-safe HTTP/1.1 client over libcurl, usable from any thread or task.
 ///
@@ -95,17 +96,14 @@ public struct HTTPClient: Sendable {
     /// storage; a caller that keeps it durably flushes it (the lake flushes what it stores).
     /// - Throws: `HTTPError` as ``send(_:)``, or `.fileWrite` when `file` cannot be created or written.
     public func download(_ request: HTTPRequest, to file: URL) throws(HTTPError) -> HTTPResponse {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+        // open(2) in place: a working copy needs no atomic replacement (a temporary file and a rename per
+        // download), and mode 0600 keeps patient data from other users.
+        let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
             throw HTTPError(.fileWrite, method: request.method, url: request.url,
-                            detail: "cannot create \(file.lastPathComponent)")
+                            detail: "cannot create \(file.lastPathComponent): \(String(cString: strerror(errno)))")
         }
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forWritingTo: file)
-        } catch {
-            throw HTTPError(.fileWrite, method: request.method, url: request.url,
-                            detail: "cannot open \(file.lastPathComponent): \(error.localizedDescription)")
-        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
         let settings = settings
         let sink = BodySink.file(handle, errorLimit: min(configuration.maximumBodyBytes, 1 << 20))

@@ -40,9 +40,11 @@ public enum FreePort {
         throw LocalServerError("FreePort: no loopback port below 55535 with a free +10000 twin after 500 attempts")
     }
 
-    /// Whether `port` can be bound on 127.0.0.1 right now.
+    /// Whether a server could listen on 127.0.0.1:`port` right now: binds it with `SO_REUSEADDR`, as servers
+    /// do (Orthanc, SeaweedFS, this package's own), so connections the server closed that linger in TIME_WAIT
+    /// on the port — as kept-alive client connections do when the server stops — do not count as holding it.
     public static func isFree(_ port: UInt16) -> Bool {
-        (try? bind(port: port)) != nil
+        (try? bind(port: port, reuseAddress: true)) != nil
     }
 
     private static func claim(_ port: UInt16) -> Bool {
@@ -54,10 +56,16 @@ public enum FreePort {
     }
 
     /// Binds 127.0.0.1:`port` (0 = kernel's choice), returns the bound port, closes the socket.
-    private static func bind(port: UInt16) throws -> UInt16 {
+    private static func bind(port: UInt16, reuseAddress: Bool = false) throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LocalServerError("FreePort: socket() failed: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        if reuseAddress {
+            var one: Int32 = 1
+            guard setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+                throw LocalServerError("FreePort: setsockopt(SO_REUSEADDR) failed: \(String(cString: strerror(errno)))")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
