@@ -84,7 +84,7 @@ extension JSONValue {
         return output
     }
 
-    private func write(into output: inout [UInt8], pretty: Bool, indent: Int) {
+    func write(into output: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: output += Array("null".utf8)
         case .bool(let value): output += Array((value ? "true" : "false").utf8)
