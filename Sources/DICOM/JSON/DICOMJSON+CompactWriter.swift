@@ -52,7 +52,8 @@ extension DICOMJSON {
             case .bytes, .deferred:
                 var loaded = try element.loadBytes() ?? []
                 if element.vr == .SQ, !loaded.isEmpty {
-                    throw DICOMError(.cannotEncode, "a sequence element holds value bytes instead of items", tag: element.tag)
+                    throw DICOMError(
+                        .cannotEncode, "a sequence element holds value bytes instead of items", tag: element.tag)
                 }
                 guard !loaded.isEmpty else { break }
                 if DICOMJSON.isInlineBinary(element.vr) {
@@ -190,6 +191,7 @@ extension DICOMJSON {
         private static let inlineBinaryPrefix = Array(",\"InlineBinary\":\"".utf8)
         private static let null = Array("null".utf8)
         private static let upperHex = Array("0123456789ABCDEF".utf8)
-        private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        private static let base64Alphabet = Array(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     }
 }

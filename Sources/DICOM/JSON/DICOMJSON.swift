@@ -53,7 +53,9 @@ public enum DICOMJSON {
     ///   its VR's value size; `.io`/`.truncated` when a deferred value cannot be read back.
     public static func encode(_ dataset: Dataset, options: Options = Options()) throws(DICOMError) -> [UInt8] {
         let characterSet = SpecificCharacterSet(terms: dataset.inheritedCharacterSetTerms)
-        guard !options.pretty else { return try value(of: dataset, characterSet: characterSet).serialized(pretty: true) }
+        guard !options.pretty else {
+            return try value(of: dataset, characterSet: characterSet).serialized(pretty: true)
+        }
         var writer = CompactWriter(reservingCapacity: 16 << 10)
         try writer.write(dataset, characterSet: characterSet)
         return writer.output
