@@ -85,7 +85,9 @@ public struct HTTPClient: Sendable {
     public func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
         let settings = settings
         let sink = BodySink.memory(limit: configuration.maximumBodyBytes)
-        return try handles.withHandle { (easy) throws(HTTPError) in try easy.perform(request, settings: settings, sink: sink) }
+        return try handles.withHandle { (easy) throws(HTTPError) in
+            try easy.perform(request, settings: settings, sink: sink)
+        }
     }
 
     /// Sends `request` and streams a 2xx response body into `file` (created or truncated), so large objects
@@ -107,7 +109,9 @@ public struct HTTPClient: Sendable {
         defer { try? handle.close() }
         let settings = settings
         let sink = BodySink.file(handle, errorLimit: min(configuration.maximumBodyBytes, 1 << 20))
-        return try handles.withHandle { (easy) throws(HTTPError) in try easy.perform(request, settings: settings, sink: sink) }
+        return try handles.withHandle { (easy) throws(HTTPError) in
+            try easy.perform(request, settings: settings, sink: sink)
+        }
     }
 
     /// ``send(_:)`` run on a Dispatch thread so the blocking transfer stays off the cooperative pool.

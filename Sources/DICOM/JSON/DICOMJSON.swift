@@ -52,8 +52,13 @@ public enum DICOMJSON {
     /// - Throws: ``DICOMError`` `.cannotEncode` naming the tag when a binary value's length is not a multiple of
     ///   its VR's value size; `.io`/`.truncated` when a deferred value cannot be read back.
     public static func encode(_ dataset: Dataset, options: Options = Options()) throws(DICOMError) -> [UInt8] {
-        try value(of: dataset, characterSet: SpecificCharacterSet(terms: dataset.inheritedCharacterSetTerms))
-            .serialized(pretty: options.pretty)
+        let characterSet = SpecificCharacterSet(terms: dataset.inheritedCharacterSetTerms)
+        guard !options.pretty else {
+            return try value(of: dataset, characterSet: characterSet).serialized(pretty: true)
+        }
+        var writer = CompactWriter(reservingCapacity: 16 << 10)
+        try writer.write(dataset, characterSet: characterSet)
+        return writer.output
     }
 
     /// Decodes a DICOM JSON object into a data set.
@@ -139,7 +144,7 @@ public enum DICOMJSON {
     }
 
     /// The `Value` array of a non-empty, non-binary element; `nil` when every value is empty.
-    private static func values(of tag: Tag, vr: VR, bytes: inout [UInt8], characterSet: SpecificCharacterSet)
+    static func values(of tag: Tag, vr: VR, bytes: inout [UInt8], characterSet: SpecificCharacterSet)
         throws(DICOMError) -> [JSONValue]?
     {
         func numbers<T>(_ decoded: [T]?, _ format: (T) -> JSONValue) throws(DICOMError) -> [JSONValue] {

@@ -84,7 +84,7 @@ extension JSONValue {
         return output
     }
 
-    private func write(into output: inout [UInt8], pretty: Bool, indent: Int) {
+    func write(into output: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: output += Array("null".utf8)
         case .bool(let value): output += Array((value ? "true" : "false").utf8)
@@ -129,8 +129,14 @@ extension JSONValue {
 
     /// RFC 8259 §7: quote, reverse solidus and control characters escaped; everything else as UTF-8.
     private static func writeString(_ text: String, into output: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         output.append(0x22)
+        // Most text needs no escape: copy its UTF-8 in one go.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output.append(contentsOf: text.utf8)
+            output.append(0x22)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
         for byte in text.utf8 {
             switch byte {
             case 0x22: output += [0x5C, 0x22]

@@ -1,12 +1,16 @@
 // fedlake-bench: the FedLake side of the benchmarks in bench/ (see bench/README.md).
 //
 //     fedlake-bench headers [--mode strict|lenient] [--defer-threshold BYTES] DIR...
+//     fedlake-bench json [--rounds N] [--pretty] DIR...
 //
 // `headers` reads every file under the folders up to the pixel data (PS3.5 §7.5: Pixel Data
 // (7FE0,0010) is the last element of interest) in one process, on one thread, and prints
 // `files=N elements=M failed=K`, the same line as the pydicom peer, so the work cannot be
 // optimised away and the harness can check that both tools read the same data.
 // `elements` counts top-level data elements of each data set, File Meta Information excluded.
+//
+// `json` reads the same headers first, then times only `DICOMJSON.encode` over all of them, N rounds,
+// and prints `files=N bytes=B us_per_file=T` (B: JSON bytes of one round; T: the best round).
 
 import DICOM
 import Foundation
@@ -23,6 +27,7 @@ enum Exit {
 
 let usage = """
     USAGE: fedlake-bench headers [--mode strict|lenient] [--defer-threshold BYTES] DIR...
+           fedlake-bench json [--rounds N] [--pretty] DIR...
 
     Reads the header of every file under DIR... (stopping before the pixel data) and prints
     files=N elements=M failed=K.
@@ -118,9 +123,64 @@ func headers(_ arguments: ArraySlice<String>) {
     print("files=\(fileCount) elements=\(elementCount) failed=\(failed)")
 }
 
+func json(_ arguments: ArraySlice<String>) {
+    var rounds = 5
+    var options = DICOMJSON.Options()
+    var roots: [String] = []
+    var rest = arguments
+    while let argument = rest.popFirst() {
+        switch argument {
+        case "--rounds":
+            guard let value = rest.popFirst().flatMap(Int.init), value > 0 else {
+                fail("--rounds wants a positive count", code: Exit.usage)
+            }
+            rounds = value
+        case "--pretty": options.pretty = true
+        default:
+            if argument.hasPrefix("-") { fail("unknown option \(argument)", code: Exit.usage) }
+            roots.append(argument)
+        }
+    }
+    guard !roots.isEmpty else { fail("json needs at least one folder", code: Exit.usage) }
+    var readOptions = DICOMReader.Options()
+    readOptions.stopBeforePixels = true
+    var datasets: [Dataset] = []
+    for root in roots {
+        for path in files(under: root) {
+            do {
+                datasets.append(try DICOMReader.read(path: path, options: readOptions).dataset)
+            } catch {
+                FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+            }
+        }
+    }
+    guard !datasets.isEmpty else { fail("no readable files", code: Exit.failure) }
+    var best = Duration.seconds(Int64.max)
+    var bytes = 0
+    let clock = ContinuousClock()
+    for _ in 0..<rounds {
+        var total = 0
+        let elapsed = clock.measure {
+            for dataset in datasets {
+                do {
+                    total += try DICOMJSON.encode(dataset, options: options).count
+                } catch {
+                    fail("encode: \(error)", code: Exit.failure)
+                }
+            }
+        }
+        best = min(best, elapsed)
+        bytes = total
+    }
+    let (seconds, attoseconds) = best.components
+    let micros = (Double(seconds) * 1e6 + Double(attoseconds) / 1e12) / Double(datasets.count)
+    print("files=\(datasets.count) bytes=\(bytes) us_per_file=\((micros * 10).rounded() / 10)")
+}
+
 var arguments = CommandLine.arguments.dropFirst()
 switch arguments.popFirst() {
 case "headers": headers(arguments)
+case "json": json(arguments)
 case "-h", "--help", "help": print(usage)
 case let other?: fail("unknown subcommand \(other)", code: Exit.usage)
 case nil: fail("missing subcommand", code: Exit.usage)
