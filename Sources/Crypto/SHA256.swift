@@ -1,4 +1,5 @@
 public import Foundation
+import Glibc
 
 /// SHA-256 (FIPS 180-4 §6.2), one-shot or incremental.
 ///
@@ -59,23 +60,25 @@ public struct SHA256 {
     public static func hash(contentsOf url: URL, chunkSize: Int = 1 << 20) throws(CryptoError) -> [UInt8] {
         precondition(chunkSize > 0, "chunkSize must be positive")
         let operation = "SHA256.hash(contentsOf: \(url.path))"
-        let handle: FileHandle
-        do {
-            handle = try FileHandle(forReadingFrom: url)
-        } catch {
-            throw CryptoError(.fileUnreadable, operation: operation, detail: "cannot open: \(error.localizedDescription)")
+        func failure(_ what: String) -> CryptoError {
+            CryptoError(.fileUnreadable, operation: operation, detail: "\(what): \(String(cString: strerror(errno)))")
         }
-        defer { try? handle.close() }
+        let descriptor = Glibc.open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("cannot open") }
+        defer { close(descriptor) }
+        // The buffer fits the file (read(2) straight into it, one call for a small file) up to `chunkSize`.
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw failure("cannot stat") }
+        var buffer = [UInt8](repeating: 0, count: min(chunkSize, max(4096, Int(status.st_size) + 1)))
         var hasher = try SHA256()
         while true {
-            let chunk: Data?
-            do {
-                chunk = try handle.read(upToCount: chunkSize)
-            } catch {
-                throw CryptoError(.fileUnreadable, operation: operation, detail: "read failed: \(error.localizedDescription)")
+            let count = buffer.withUnsafeMutableBytes { raw in Glibc.read(descriptor, raw.baseAddress, raw.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw failure("read failed")
             }
-            guard let chunk, !chunk.isEmpty else { break }
-            try hasher.update(chunk)
+            if count == 0 { break }
+            try hasher.update(buffer[0..<count])
         }
         return try hasher.finalize()
     }

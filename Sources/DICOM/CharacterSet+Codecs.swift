@@ -1,3 +1,5 @@
+import Foundation
+
 /// The ISO 8859 / TIS 620 single-byte character sets of PS3.3 Table C.12-2 (other than Latin-1).
 ///
 /// Bytes 0x00-0x7F are ASCII (ISO-IR 6 in G0); the upper half comes from the generated tables.
@@ -111,22 +113,55 @@ enum Codec: Hashable, Sendable {
 
 // MARK: - Decoding
 
-/// Lazily opened iconv converters, confined to one decode or encode call.
+/// Lazily taken iconv converters, confined to one decode or encode call; they go back to ``IconvPool`` when
+/// the call ends.
 final class ConverterCache {
     private var converters: [String: IconvConverter] = [:]
 
-    /// The converter between two glibc charset names, opened on first use.
+    /// The converter between two glibc charset names, taken from the pool (or opened) on first use.
     func converter(from source: String, to target: String) -> IconvConverter? {
         let key = source + ">" + target
         if let existing = converters[key] { return existing }
-        guard let made = IconvConverter(from: source, to: target) else { return nil }
+        guard let made = IconvPool.shared.take(key: key, from: source, to: target) else { return nil }
         converters[key] = made
         return made
+    }
+
+    deinit {
+        for (key, converter) in converters { IconvPool.shared.give(converter, key: key) }
     }
 }
 
 @available(*, unavailable, message: "holds iconv descriptors; confine it to one call")
 extension ConverterCache: Sendable {}
+
+/// Converters not in use, kept open for the next call: opening one loads glibc's conversion module for the
+/// charset (a shared object read from disk), which costs far more than a conversion, and glibc unloads the
+/// module again when its last descriptor closes.
+///
+/// A converter is used by one call at a time: ``take(key:from:to:)`` hands it out and removes it from the pool,
+/// ``give(_:key:)`` puts it back. Each ``IconvConverter/convert(_:into:)`` resets the shift state first, so
+/// nothing carries from one call to the next.
+final class IconvPool: @unchecked Sendable {
+    // @unchecked: the dictionary is only touched under `lock`, and a converter belongs either to the pool or
+    // to the one call that took it, never to both.
+    static let shared = IconvPool()
+    /// The most idle converters kept per charset pair.
+    static let maximumIdle = 8
+    private let lock = NSLock()
+    private var idle: [String: [IconvConverter]] = [:]
+
+    func take(key: String, from source: String, to target: String) -> IconvConverter? {
+        let pooled: IconvConverter? = lock.withLock { idle[key]?.popLast() }
+        return pooled ?? IconvConverter(from: source, to: target)
+    }
+
+    func give(_ converter: IconvConverter, key: String) {
+        lock.withLock {
+            if idle[key, default: []].count < Self.maximumIdle { idle[key, default: []].append(converter) }
+        }
+    }
+}
 
 private let replacementUTF8: [UInt8] = [0xEF, 0xBF, 0xBD]
 

@@ -155,12 +155,19 @@ public struct Lake: Sendable {
 
     /// A fresh file name for an object being written, in the object store's file system.
     func incomingFile() -> URL {
-        incomingDirectory.appendingPathComponent(UUID().uuidString, isDirectory: false)
+        incomingDirectory.appendingPathComponent(Self.uniqueFileName(), isDirectory: false)
     }
 
     /// A fresh file name for a fetched source object.
     func scratchFile() -> URL {
-        scratchDirectory.appendingPathComponent(UUID().uuidString, isDirectory: false)
+        scratchDirectory.appendingPathComponent(Self.uniqueFileName(), isDirectory: false)
+    }
+
+    /// A name no other file of this process or of another run uses: a random per-process prefix and a counter
+    /// (cheaper than a random UUID per file, which reads the system's random source each time). Working folders
+    /// are emptied when a run starts, so names only need to be unique among running processes.
+    static func uniqueFileName() -> String {
+        "\(processFilePrefix)-\(fileNameCounter.add(1, ordering: .relaxed).newValue)"
     }
 
     /// Moves a fully written file from `objects/.incoming` into the store under its SHA-256 (an atomic POSIX
@@ -187,14 +194,20 @@ public struct Lake: Sendable {
         }
         let destination = objectURL(sha256: digest)
         if FileManager.default.fileExists(atPath: destination.path) { return (digest, Int64(status.st_size)) }
-        let folder = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw LakeError(.io, input: folder.path, "the object folder cannot be created")
-        }
-        guard Glibc.rename(file.path, destination.path) == 0 else {
-            throw LakeError(.io, input: destination.path, "the object cannot be stored: \(Self.errnoText())")
+        // The folder usually exists: rename first, and make the folder only when the rename says it is missing.
+        if Glibc.rename(file.path, destination.path) != 0 {
+            guard errno == ENOENT else {
+                throw LakeError(.io, input: destination.path, "the object cannot be stored: \(Self.errnoText())")
+            }
+            let folder = destination.deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw LakeError(.io, input: folder.path, "the object folder cannot be created")
+            }
+            guard Glibc.rename(file.path, destination.path) == 0 else {
+                throw LakeError(.io, input: destination.path, "the object cannot be stored: \(Self.errnoText())")
+            }
         }
         return (digest, Int64(status.st_size))
     }
@@ -328,3 +341,7 @@ final class IngestRunLock: Sendable {
 
     deinit { descriptor.withLock { if let open = $0 { close(open) } } }
 }
+
+/// See ``Lake/uniqueFileName()``.
+private let processFilePrefix = UUID().uuidString
+private let fileNameCounter = Atomic<UInt64>(0)

@@ -88,6 +88,39 @@ private func trimmedLikePydicom(_ text: String, vr: VR) -> String {
         #expect(vector.charset.decode(encoded, vr: vr) == text)
     }
 
+    /// Converters are pooled across calls and threads: many threads decoding and encoding every vector at once,
+    /// over and over, get what one thread gets alone (a converter's shift state never carries over).
+    @Test func pooledConvertersGiveTheSameTextOnManyThreadsAtOnce() async {
+        let vectors = CharsetVectorFile.shared.files + CharsetVectorFile.shared.standard
+            + CharsetVectorFile.shared.synthetic
+        let expected = vectors.map { $0.charset.decode($0.bytes, vr: $0.valueRepresentation) }
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<5 {
+                        for offset in vectors.indices {
+                            // Each worker walks the vectors from a different place, so charsets interleave.
+                            let index = (offset + worker * 7 + round) % vectors.count
+                            let vector = vectors[index]
+                            let text = vector.charset.decode(vector.bytes, vr: vector.valueRepresentation)
+                            if text != expected[index] { wrong += 1 }
+                            if let encoded = vector.charset.encode(text, vr: vector.valueRepresentation),
+                                vector.charset.decode(encoded, vr: vector.valueRepresentation) != text,
+                                !text.contains("\u{FFFD}")
+                            {
+                                wrong += 1
+                            }
+                        }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func defaultRepertoireReadsHighBytesAsLatin1() {
         #expect(SpecificCharacterSet.default.decode([0x43, 0x61, 0x66, 0xE9], vr: .LO) == "Café")
         #expect(SpecificCharacterSet.default.terms == [])

@@ -146,9 +146,13 @@ public struct OrthancSource: IngestSource {
     ) async throws -> (Int64, [UInt8]) {
         do {
             return try await offPool {
-                let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
-                let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-                return (size, try SHA256.hash(contentsOf: file))
+                // stat(2), not FileManager's attributes (those also look up the owner's names and the xattrs).
+                var status = stat()
+                guard stat(file.path, &status) == 0 else {
+                    throw ConnectorError(.io, source: source, operation: operation, objectLabel: label, objectKey: key,
+                                         reason: "cannot stat the downloaded file: \(String(cString: strerror(errno)))")
+                }
+                return (Int64(status.st_size), try SHA256.hash(contentsOf: file))
             }
         } catch {
             throw ConnectorError(.io, source: source, operation: operation, objectLabel: label, objectKey: key,
