@@ -96,7 +96,8 @@ public struct FolderSource: IngestSource {
         let sourceID = self.sourceID
         return try await offPool { () throws -> FetchResult in
             guard let before = Self.status(of: source.path) else {
-                _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+                let emptied = Glibc.open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+                if emptied >= 0 { close(emptied) }
                 return .deletedBeforeFetch(object)
             }
             func failure(_ code: ConnectorError.Code, _ reason: String) -> ConnectorError {
@@ -108,10 +109,10 @@ public struct FolderSource: IngestSource {
             do {
                 let input = try FileHandle(forReadingFrom: source)
                 defer { try? input.close() }
-                guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                    throw failure(.io, "cannot create the destination file")
-                }
-                let output = try FileHandle(forWritingTo: file)
+                // open(2) in place (0600, truncating a reused working file) rather than an atomic create.
+                let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+                guard descriptor >= 0 else { throw failure(.io, "cannot create the destination file") }
+                let output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
                 defer { try? output.close() }
                 while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
                     try output.write(contentsOf: chunk)

@@ -4,6 +4,7 @@ import Deidentify
 import Dispatch
 import Foundation
 import Glibc
+import Synchronization
 
 /// CPU-bound de-identification runs here, off Swift's cooperative pool (STYLE R6); the number of objects in
 /// flight (``IngestOptions/concurrency``) bounds how many threads it uses.
@@ -37,8 +38,8 @@ extension IngestPipeline {
     /// Fetches one object to a scratch file, de-identifies it and stores the result in the object store.
     /// Never throws: every failure is a quarantine or a transient result.
     func prepare(_ ref: SourceObjectRef, objectKey: String, descriptor: IngestSourceDescriptor) async -> PreparationResult {
-        let scratch = lake.scratchFile()
-        defer { _ = Glibc.unlink(scratch.path) }
+        let scratch = scratchFiles.take()
+        defer { scratchFiles.give(scratch) }
         func origin(_ versionKey: String, _ bytes: Int64) -> PreparedObject.Origin {
             PreparedObject.Origin(objectKey: objectKey, versionKey: versionKey, sourceObject: ref.id, sourceBytes: bytes)
         }
@@ -188,5 +189,41 @@ extension IngestPipeline {
                 return .transient(origin: origin, error: "the de-identified file cannot be stored: \(error)", countsAsAttempt: true)
             }
         }
+    }
+}
+
+/// The working files fetched objects are downloaded into, reused from one object to the next: a file is
+/// emptied (`truncate(2)`) as soon as its object is prepared, so no original bytes stay on disk between
+/// objects, and its inode is kept, so a pass does not create and delete a file per object. The files are
+/// removed when the run ends (and any left by a killed run when the next one starts).
+final class ScratchFiles: Sendable {
+    private let lake: Lake
+    private let idle = Mutex<[URL]>([])
+    /// The most idle files kept; more are removed when given back.
+    static let maximumIdle = 64
+
+    init(lake: Lake) { self.lake = lake }
+
+    /// An empty working file's name (an idle one, or a fresh name in the lake's scratch folder).
+    func take() -> URL {
+        idle.withLock { $0.popLast() } ?? lake.scratchFile()
+    }
+
+    /// Empties `file` and keeps it for the next object; removes it when it cannot be emptied or enough are kept.
+    func give(_ file: URL) {
+        // A file that was never created (the fetch failed before it) is not kept: truncate fails on it.
+        if Glibc.truncate(file.path, 0) == 0, idle.withLock({ files in
+            guard files.count < Self.maximumIdle else { return false }
+            files.append(file)
+            return true
+        }) {
+            return
+        }
+        _ = Glibc.unlink(file.path)
+    }
+
+    /// Removes every idle file.
+    func removeAll() {
+        for file in idle.withLock({ files in defer { files.removeAll() }; return files }) { _ = Glibc.unlink(file.path) }
     }
 }

@@ -44,6 +44,7 @@ public struct IngestPipeline: Sendable {
     let shiftsDates: Bool
     let profile: String
     let identities = IdentityRegistry()
+    let scratchFiles: ScratchFiles
     let events: @Sendable (IngestEvent) -> Void
 
     /// Creates a pipeline.
@@ -63,6 +64,7 @@ public struct IngestPipeline: Sendable {
         self.lake = lake
         self.options = options
         self.events = events
+        scratchFiles = ScratchFiles(lake: lake)
         do {
             dicom = try DICOMDeidentifier(configuration: deidentification)
             documents = try DocumentDeidentifier(key: deidentification.key)
@@ -102,7 +104,10 @@ public struct IngestPipeline: Sendable {
         -> RunReport
     {
         let lock = try lake.beginIngestRun()
-        defer { lock.release() }
+        defer {
+            scratchFiles.removeAll()
+            lock.release()
+        }
         // Only documents are scrubbed against what instances said about their patients.
         identities.isEnabled = sources.contains { $0.kind != .orthanc }
         var report = RunReport()
