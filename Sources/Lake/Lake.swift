@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// Where objects came from is kept as *keyed digests*: HMAC-SHA-256 (RFC 2104) of the source's identifier
 /// under a key derived from the node's secret, so the lake recognises an object it has seen without
-/// storing what the source calls it. Files are stored at `objects/ab/cd/<sha256>`, written to a temporary
+/// storing what the source calls it. Files are stored at `objects/ab/<sha256>`, written to a temporary
 /// file in the same file system and renamed into place; the store is flushed (`syncfs(2)`) before any row
 /// names a file, so a named file is whole; equal files are stored once.
 public struct Lake: Sendable {
@@ -145,12 +145,14 @@ public struct Lake: Sendable {
         }
     }
 
-    /// The file of the stored object whose SHA-256 is `sha256` (lowercase hex): `objects/ab/cd/<sha256>`.
+    /// The file of the stored object whose SHA-256 is `sha256` (lowercase hex): `objects/ab/<sha256>`.
+    ///
+    /// One level of 256 folders, as content-addressed stores commonly use: a second level would make a folder
+    /// (an inode and a block) for nearly every object of a lake below a few million objects, and 256 folders
+    /// hold tens of millions of files with the file system's hashed directory index.
     public func objectURL(sha256: String) -> URL {
-        let first = String(sha256.prefix(2))
-        let second = String(sha256.dropFirst(2).prefix(2))
-        return objectsDirectory.appendingPathComponent(first, isDirectory: true)
-            .appendingPathComponent(second, isDirectory: true).appendingPathComponent(sha256, isDirectory: false)
+        objectsDirectory.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true)
+            .appendingPathComponent(sha256, isDirectory: false)
     }
 
     /// A fresh file name for an object being written, in the object store's file system.
@@ -267,11 +269,8 @@ public struct Lake: Sendable {
         var files: [URL] = []
         for first in (try? manager.contentsOfDirectory(atPath: objectsDirectory.path)) ?? [] where first.count == 2 {
             let firstURL = objectsDirectory.appendingPathComponent(first, isDirectory: true)
-            for second in (try? manager.contentsOfDirectory(atPath: firstURL.path)) ?? [] where second.count == 2 {
-                let secondURL = firstURL.appendingPathComponent(second, isDirectory: true)
-                for name in (try? manager.contentsOfDirectory(atPath: secondURL.path)) ?? [] where name.count == 64 {
-                    files.append(secondURL.appendingPathComponent(name, isDirectory: false))
-                }
+            for name in (try? manager.contentsOfDirectory(atPath: firstURL.path)) ?? [] where name.count == 64 {
+                files.append(firstURL.appendingPathComponent(name, isDirectory: false))
             }
         }
         return files
