@@ -49,6 +49,37 @@ import Testing
         "Address:", "address", "ZIP", "Zip code:", "Plate", "license plate", "Vehicle ID", "age", "aged", "Age:",
         "P.O. Box", "PO Box", "Apt", "Apartment", "Suite", "Study ID", "Order #", "Contact:", "cc:", "Home",
     ]
+    /// Every label, suffix and keyword alternative of the rule patterns, written out in full (not the stems the
+    /// requirements use), so that a stem missing from a requirement shows up as a difference.
+    static let patternWords = [
+        "ssn", "SS#", "ss no", "SS No.", "soc sec", "social security", "Social Security Number", "soc. sec",
+        "license plate", "licence plate", "plate number", "plate no.", "plate #", "plate", "vehicle registration",
+        "vehicle reg.", "vehicle id", "registration number", "registration no", "registration plate", "tag number",
+        "tag no.", "tag #", "serial", "serial number", "serial no.", "s/n", "S/N", "sn", "ser #", "ser#",
+        "device id", "device identifier", "device serial", "udi", "imei", "mac address", "lot", "lot number",
+        "model number", "model no.", "model #", "implant id", "implant serial", "mrn", "medical record",
+        "medical record number", "med rec", "medrec no", "record number", "chart no.", "hospital #", "unit id",
+        "patient id", "patient identifier", "patient number", "patient no.", "pat id", "patid", "pid", "health plan",
+        "health plan id", "member id", "insurance number", "subscriber #", "beneficiary no", "medicaid",
+        "medicare id", "policy", "policy number", "group number", "group #", "mbi", "hicn", "account",
+        "account number", "acct", "acct #", "billing id", "billing number", "invoice number", "invoice #", "license",
+        "licence no.", "lic", "lic #", "certificate", "certificate number", "cert number", "cert no.", "cert#", "dea",
+        "dea number", "npi", "passport", "passport no", "accession", "accession number", "acc#", "acc no.", "acc",
+        "encounter", "encounter id", "visit id", "case number", "order #", "specimen id", "requisition no.",
+        "admission number", "claim id", "study id", "csn", "empi", "fin", "tel", "telephone", "phone", "ph", "fax",
+        "facsimile", "mobile", "cell", "cellular", "pager", "beeper", "home", "work", "direct", "contact", "Tel.",
+        "PHONE #", "age", "aged", "age of", "years", "year", "yrs", "yr", "y/o", "y.o.", "y.o", "yo", "y",
+        "-year-old", "zip", "zip code", "zipcode", "postal code", "postcode", "post code", "street", "st", "avenue",
+        "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "way", "court", "ct", "place", "pl",
+        "terrace", "ter", "circle", "cir", "highway", "hwy", "parkway", "pkwy", "square", "sq", "trail", "trl",
+        "alley", "plaza", "crescent", "close", "row", "walk", "pike", "route", "rte", "strasse", "straße", "N", "NE",
+        "North", "signed by", "electronically signed by", "dictated by", "transcribed by", "reported by", "read by",
+        "reviewed by", "verified by", "approved by", "interpreted by", "performed by", "examined by", "seen by",
+        "referred by", "attested by", "address", "home address", "mailing address", "Patient's name",
+        "referring physician", "next of kin", "emergency contact", "guardian", "Drs", "Doctors", "of", "&",
+        "Apt", "apartment", "Box", "P.O.", "PO", "MA", "NY", "Texas", "New York", "District of Columbia",
+    ] + TextScrubber.titles.split(separator: "|").map(String.init)
+        + TextDates.monthPattern.split(separator: "|").map(String.init) + TextScrubber.credentials
     static let credentials = ["MD", "M.D.", "RN", "PhD", "Ph.D.", "DO", "NP", "PA-C", "FRCPC", "RT(R)", "md", "Md"]
     static let months = [
         "January", "Feb", "MAR", "April", "may", "May", "Jun", "JULY", "Aug.", "Sept", "September", "Oct", "nov",
@@ -106,8 +137,30 @@ import Testing
         return String((0..<count).map { _ in Character(String(Int.random(in: 0...9, using: &random))) })
     }
 
+    static func value(_ random: inout SeededGenerator) -> String {
+        switch Int.random(in: 0..<4, using: &random) {
+        case 0: return digits(&random)
+        case 1: return fixed.randomElement(using: &random) ?? ""
+        case 2: return date(&random)
+        default: return "AB" + digits(&random)
+        }
+    }
+
+    static func cased(_ text: String, _ random: inout SeededGenerator) -> String {
+        switch Int.random(in: 0..<6, using: &random) {
+        case 0: return text.uppercased()
+        case 1: return text.lowercased()
+        case 2: return text.prefix(1).uppercased() + text.dropFirst()
+        default: return text
+        }
+    }
+
     static func token(_ random: inout SeededGenerator, allowNonASCII: Bool) -> String {
-        switch Int.random(in: 0..<(allowNonASCII ? 11 : 10), using: &random) {
+        switch Int.random(in: 0..<(allowNonASCII ? 14 : 13), using: &random) {
+        case 10: return cased(patternWords.randomElement(using: &random) ?? "", &random)
+        case 11, 12:
+            let label = cased(patternWords.randomElement(using: &random) ?? "", &random)
+            return label + ([": ", " ", "#", " # ", ":", "="].randomElement(using: &random) ?? " ") + value(&random)
         case 0, 1: return names.randomElement(using: &random) ?? ""
         case 2: return titles.randomElement(using: &random) ?? ""
         case 3: return labels.randomElement(using: &random) ?? ""
@@ -116,7 +169,8 @@ import Testing
         case 6: return digits(&random)
         case 7, 8: return fixed.randomElement(using: &random) ?? ""
         case 9: return months.randomElement(using: &random) ?? ""
-        default: return nonASCII.randomElement(using: &random) ?? ""
+        case 13: return nonASCII.randomElement(using: &random) ?? ""
+        default: return digits(&random)
         }
     }
 

@@ -33,8 +33,25 @@ extension TextScrubber {
     static let number = #"(?:[ \t]{0,3}(?:number|num\.?|no\.?|nr\.?|#|id))?"#
     static let extensionSuffix = #"(?:[ \t]{0,3}(?i:x|ext\.?|extension)[ \t]{0,3}\d{1,6})?"#
     static let ordinalSuffix = "((?i:st|nd|rd|th)?)"
-    /// The three-letter stems every month name and abbreviation of ``TextDates/monthPattern`` starts with.
-    static let monthWords = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    /// The month names and abbreviations of ``TextDates/monthPattern`` (the month rules put `\b` around them).
+    static let monthWords = TextDates.monthPattern.split(separator: "|").map(String.init)
+    /// Stems of which every label of the `record-number` rule holds one (`med` for `medical record`, `medicaid`,
+    /// `medicare`; `pat` for `patient`; `acc` for `account`, `acct`, `accession`; `lic` for `license`, `licence`;
+    /// `cert` for `certificate`).
+    static let recordLabelStems = [
+        "mrn", "med", "record", "chart", "hospital", "unit", "pat", "pid", "health", "member", "insurance",
+        "subscriber", "beneficiary", "policy", "group", "mbi", "hicn", "acc", "billing", "invoice", "lic", "cert",
+        "dea", "npi", "passport", "encounter", "visit", "case", "order", "specimen", "requisition", "admission",
+        "claim", "study", "csn", "empi", "fin",
+    ]
+    /// Stems of which every street suffix of the `address-street` rule holds one (`st` for `street`, `strasse`;
+    /// `ave` for `avenue`; `pl` for `place`, `plaza`; `ter` for `terrace`; `cir` for `circle`; `sq` for `square`;
+    /// `way` for `parkway`). `straße` is not ASCII, and text holding it runs every rule.
+    static let streetSuffixStems = [
+        "st", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "way", "court", "ct", "pl",
+        "ter", "cir", "highway", "hwy", "pkwy", "sq", "trail", "trl", "alley", "crescent", "close", "row", "walk",
+        "pike", "route", "rte",
+    ]
     /// The credentials of the `name-credential` rule, as its pattern spells them.
     static let credentials = [
         "MD", "M.D.", "DO", "D.O.", "RN", "NP", "PA-C", "PhD", "Ph.D.", "DDS", "DMD", "FRCR", "FRCPC", "MBBS",
@@ -58,7 +75,7 @@ extension TextScrubber {
             "ssn-labelled",
             #"(?i:\b(?:ssn|ss#|ss[ \t]?no\.?|soc(?:ial)?[ \t]{0,3}sec(?:urity)?"# + number + #"))[ \t]{0,3}[:#]?[ \t]{0,3}"#
                 + #"(\d{3}[ \t\-]?\d{2}[ \t\-]?\d{4})(?!\d)"#,
-            group: 1, requires: ScrubRequirement(digitRun: 4), surrogate: "[SSN]", category: .socialSecurityNumbers),
+            group: 1, requires: ScrubRequirement(digitRun: 4, anyWord: ["ss", "soc"]), surrogate: "[SSN]", category: .socialSecurityNumbers),
         ScrubRule(
             "ssn", #"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])"#, requires: ScrubRequirement(digitRun: 4, characters: "-"),
             surrogate: "[SSN]", category: .socialSecurityNumbers),
@@ -67,7 +84,7 @@ extension TextScrubber {
             #"(?i:\b(?:licen[cs]e[ \t]{1,3}plate|plate[ \t]{1,3}(?:number|no\.?|#)|plate|vehicle[ \t]{1,3}(?:registration|reg\.?|id)"#
                 + #"|registration[ \t]{1,3}(?:number|no\.?|plate)|tag[ \t]{1,3}(?:number|no\.?|#))(?![\p{L}])"# + number + ")"
                 + #"[ \t]{0,3}[:#]?[ \t]{0,3}([A-Z0-9]{1,4}(?:[ \t\-]?[A-Z0-9]{1,5}){0,2})(?![A-Za-z0-9])"#,
-            group: 1, requires: ScrubRequirement(digitRun: 1)
+            group: 1, requires: ScrubRequirement(digitRun: 1, anyWord: ["plate", "vehicle", "registration", "tag"])
         ) { match, _ in
             let value = match[1]
             guard value.contains(where: \.isNumber), value.filter({ $0.isLetter || $0.isNumber }).count >= 4 else {
@@ -76,7 +93,8 @@ extension TextScrubber {
             return ("[PLATE]", .vehicleIdentifiers)
         },
         ScrubRule(
-            "vin", #"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])"#, requires: ScrubRequirement(digitRun: 1)
+            "vin", #"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])"#,
+            requires: ScrubRequirement(digitRun: 1, alphanumericRun: 17)
         ) { match, _ in
             let value = match[0]
             return value.contains(where: \.isNumber) && value.contains(where: \.isLetter)
@@ -87,7 +105,9 @@ extension TextScrubber {
             #"(?i:\b(?:serial"# + number + #"|s/n|sn|ser[ \t]?#|device[ \t]{1,3}(?:id|identifier|serial)|udi|imei|mac[ \t]{1,3}address"#
                 + #"|lot"# + number + #"|model[ \t]{1,3}(?:number|no\.?|#)|implant[ \t]{1,3}(?:id|serial))(?![\p{L}]))"#
                 + #"[ \t]{0,3}[:#=]?[ \t]{0,3}([A-Za-z0-9(][A-Za-z0-9()\-/.:]{2,59})(?<![.:\-/])"#,
-            group: 1, requires: ScrubRequirement(digitRun: 1)
+            group: 1,
+            requires: ScrubRequirement(
+                digitRun: 1, anyWord: ["ser", "s/n", "sn", "device", "udi", "imei", "mac", "lot", "model", "implant"])
         ) { match, _ in
             match[1].contains(where: \.isNumber) ? ("[SERIAL]", .deviceIdentifiers) : nil
         },
@@ -105,7 +125,7 @@ extension TextScrubber {
                 + #"|(?:visit|case|order|specimen|requisition|admission|claim|study)[ \t]{1,3}(?:id|number|no\.?|#)|csn|empi|fin)"#
                 + #")(?![\p{L}]))[ \t]{0,3}[:#=]?[ \t]{0,3}"#
                 + #"([A-Za-z0-9](?:[A-Za-z0-9]|[\-/.](?=[A-Za-z0-9])){2,29})(?![A-Za-z0-9])"#,
-            group: 6, requires: ScrubRequirement(digitRun: 1)
+            group: 6, requires: ScrubRequirement(digitRun: 1, anyWord: recordLabelStems)
         ) { match, _ in
             guard match[6].contains(where: \.isNumber) else { return nil }
             let categories: [SafeHarborIdentifier] = [
@@ -119,7 +139,7 @@ extension TextScrubber {
         },
         ScrubRule(
             "uid", #"(?<![\d.])(?:\d{1,40}\.){4,40}\d{1,40}(?!\d|\.\d)"#,
-            requires: ScrubRequirement(digitRun: 1, characters: ".")
+            requires: ScrubRequirement(digitRun: 1, dots: 4)
         ) { match, _ in
             match[0].hasPrefix("1.2.840.10008.") ? nil : ("[UID]", .otherIdentifiers)
         },
@@ -129,7 +149,7 @@ extension TextScrubber {
         ScrubRule(
             "code-token",
             #"(?<![\p{L}\p{N}_\-])(?=[\p{L}\p{N}_\-]{0,63}\p{N})[\p{L}\p{N}][\p{L}\p{N}_\-]{5,63}(?![\p{L}\p{N}_\-])"#,
-            requires: ScrubRequirement(digitRun: 1)
+            requires: ScrubRequirement(digitRun: 1, codeToken: true)
         ) { match, _ in
             let token = match[0]
             guard token.filter(\.isLetter).count >= 2, token.contains(where: \.isNumber) else { return nil }
@@ -142,10 +162,10 @@ extension TextScrubber {
         ScrubRule(
             "ipv4",
             #"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)"#,
-            requires: ScrubRequirement(digitRun: 1, characters: "."), surrogate: "[IP]", category: .ipAddresses),
+            requires: ScrubRequirement(digitRun: 1, dots: 3), surrogate: "[IP]", category: .ipAddresses),
         ScrubRule(
             "ipv6", #"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])"#,
-            requires: ScrubRequirement(characters: ":")
+            requires: ScrubRequirement(colons: 2)
         ) { match, _ in
             isIPv6(match[0]) ? ("[IP]", .ipAddresses) : nil
         },
@@ -154,7 +174,11 @@ extension TextScrubber {
             #"(?i:\b(tel(?:ephone)?|phone|ph|fax|facsimile|mobile|cell(?:ular)?|pager|beeper|home|work|direct|contact)"#
                 + #"(?![\p{L}])\.?"# + number + ")"
                 + #"[ \t]{0,3}[:#]?[ \t]{0,3}(\+?\(?\d[\d \t().\-]{5,20}\d"# + extensionSuffix + ")",
-            group: 2, requires: ScrubRequirement(digitRun: 1)
+            group: 2,
+            requires: ScrubRequirement(
+                digitRun: 1,
+                anyWord: ["tel", "ph", "fax", "facsimile", "mobile", "cell", "pager", "beeper", "home", "work", "direct",
+                          "contact"])
         ) { match, _ in
             guard match[2].filter(\.isNumber).count >= 7 else { return nil }
             let label = match[1].lowercased()
@@ -173,14 +197,14 @@ extension TextScrubber {
             "phone-us",
             #"(?<![\w+\-.])(?:\+?1[ \t.\-]?)?(?:\(\d{3}\)[ \t]?\d{3}[ \t.\-]?\d{4}|\d{3}[.\-]\d{3}[.\-]\d{4})"#
                 + extensionSuffix + #"(?![\w\-])"#,
-            requires: ScrubRequirement(digitRun: 4)
+            requires: ScrubRequirement(digitRun: 4, anyCharacter: "(.-")
         ) { match, _ in phoneOrFax(match) },
         // Dates: month name, day and year first, then numeric forms, then partial dates.
         ScrubRule(
             "date-month-day-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
                 + #"(,[ \t]{0,3}|[ \t]{1,3})(\d{4})(?!\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 4, anyWord: monthWords)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let day = Int(match[3]),
                 let year = Int(match[6]), DICOMDate(year: year, month: month, day: day) != nil
@@ -195,7 +219,7 @@ extension TextScrubber {
             "date-day-month-year",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?|-|/|[ \t]{0,3}\.[ \t]{0,3})(?i:("#
                 + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4}|\d{2})(?!\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 2, anyWord: monthWords)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 2, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[4].lowercased()], let day = Int(match[1]) else { return nil }
             let separator = match[6]
@@ -213,7 +237,7 @@ extension TextScrubber {
         },
         ScrubRule(
             "date-iso", #"(?<![\d/.\-])(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d|[\-/.]\d)"#,
-            requires: ScrubRequirement(digitRun: 4)
+            requires: ScrubRequirement(digitRun: 4, anyCharacter: "-/.")
         ) { match, scrubber in
             guard let year = Int(match[1]), let month = Int(match[3]), let day = Int(match[4]),
                 DICOMDate(year: year, month: month, day: day) != nil
@@ -227,7 +251,7 @@ extension TextScrubber {
         },
         ScrubRule(
             "date-numeric", #"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[\-/.]\d)"#,
-            requires: ScrubRequirement(digitRun: 2)
+            requires: ScrubRequirement(digitRun: 2, anyCharacter: "/.-")
         ) {
             match, scrubber in
             let separator = match[2]
@@ -251,7 +275,7 @@ extension TextScrubber {
         ScrubRule(
             "date-month-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4})(?!\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 4, anyWord: monthWords)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let year = Int(match[4]) else { return nil }
             guard let shift = scrubber.dateShift else { return (match[4], .dates) }
@@ -273,7 +297,7 @@ extension TextScrubber {
             "date-month-day",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
                 + #"(?!\d|[ \t]{0,3},?[ \t]{0,3}\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 1, anyWord: monthWords)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard match[1].first?.isUppercase == true, let month = TextDates.months[match[1].lowercased()],
                 let day = Int(match[3])
@@ -284,7 +308,7 @@ extension TextScrubber {
             "date-day-month",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?)(?i:("# + TextDates.monthPattern
                 + #")\b)(?!\.?[ \t]{0,3},?[ \t]{0,3}\d|[\-/]\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 1, anyWord: monthWords)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard match[4].first?.isUppercase == true, let month = TextDates.months[match[4].lowercased()],
                 let day = Int(match[1])
@@ -311,10 +335,10 @@ extension TextScrubber {
         ScrubRule(
             "age-years",
             #"(?<![\d.,])(\d{2,3})[ \t]{0,3}-?[ \t]{0,3}(?i:years?|yrs?|y/o|y\.o\.?|yo|y)(?![\p{L}])"#, group: 1,
-            requires: ScrubRequirement(digitRun: 2)
+            requires: ScrubRequirement(digitRun: 2, anyWord: ["y"])
         ) { match, _ in ageOver89(match[1]) },
         ScrubRule("age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?!\d|\.\d)"#, group: 1,
-            requires: ScrubRequirement(digitRun: 2)
+            requires: ScrubRequirement(digitRun: 2, anyWord: ["age"])
         ) {
             match, _ in ageOver89(match[1])
         },
@@ -328,7 +352,8 @@ extension TextScrubber {
         },
         ScrubRule(
             "name-titled", #"\b(?i:"# + titles + #")\b\.?[ \t]{1,3}("# + nameSequence + ")", group: 1,
-            requires: ScrubRequirement(anyWord: titles.split(separator: "|").map(String.init)), surrogate: "[NAME]", category: .names),
+            requires: ScrubRequirement(anyWord: titles.split(separator: "|").map(String.init), wholeWord: true),
+            surrogate: "[NAME]", category: .names),
         ScrubRule(
             "name-labelled",
             #"(?i:\b(?:patient(?:'s)?[ \t]{1,3}name|patient|pt|name|full[ \t]{1,3}name|(?:first|last|given|family)[ \t]{1,3}name"#
@@ -362,7 +387,7 @@ extension TextScrubber {
                 + #"|circle|cir|highway|hwy|parkway|pkwy|square|sq|trail|trl|alley|plaza|crescent|close|row|walk|pike"#
                 + #"|route|rte|strasse|straße)\b\.?"#
                 + #"(?:,?[ \t]{0,3}(?i:apt|apartment|suite|ste|unit|room|rm|floor|fl|bldg|#)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9\-]{1,6})?"#,
-            requires: ScrubRequirement(digitRun: 1), surrogate: "[ADDRESS]", category: .geographic),
+            requires: ScrubRequirement(digitRun: 1, anyWord: streetSuffixStems), surrogate: "[ADDRESS]", category: .geographic),
         ScrubRule(
             "address-po-box", #"(?i)\bP\.?[ \t]?O\.?[ \t]{0,3}Box[ \t]{1,3}\d{1,10}"#,
             requires: ScrubRequirement(digitRun: 1, anyWord: ["box"]), surrogate: "[ADDRESS]",
@@ -395,7 +420,8 @@ extension TextScrubber {
         ScrubRule(
             "address-zip-labelled",
             #"(?i:\b(?:zip(?:[ \t]{0,3}code)?|postal[ \t]{0,3}code|post[ \t]{0,3}code)\b)[ \t]{0,3}[:#]?[ \t]{0,3}(\d{5}(?:-\d{4})?)(?!\d)"#,
-            group: 1, prefilter: #"(?<!\d)\d{5}(?!\d)"#, requires: ScrubRequirement(digitRun: 5)
+            group: 1, prefilter: #"(?<!\d)\d{5}(?!\d)"#,
+            requires: ScrubRequirement(digitRun: 5, anyWord: ["zip", "post"])
         ) { match, scrubber in
             scrubber.zipPolicy.truncated(match[1]).map { ($0 + "**", .geographic) }
         },
