@@ -302,6 +302,8 @@ import Testing
                 let path = [
                     tag.description, "meta." + tag.description, tag.description + "[*]." + inner.description,
                     tag.description + "[*]." + inner.description + "[*]." + tag.description,
+                    // Not paths the session makes, but the builder must order any text as `String` does.
+                    tag.description + "é", tag.description + "e\u{301}", "Ünit" + inner.description,
                 ].randomElement(using: &random) ?? ""
                 let action = DeidentificationRecord.Action.allCases.randomElement(using: &random) ?? .kept
                 let reason = DeidentificationRecord.Reason.allCases.randomElement(using: &random) ?? .profileTable

@@ -237,19 +237,21 @@ struct RecordBuilder {
     /// tags, `[*]`, `.`, `meta.`) that order is the order of the bytes; anything else is left to `String`.
     /// Returns a negative number, zero or a positive number.
     private static func compare(_ first: String, _ second: String) -> Int {
-        var firstBytes = first.utf8.makeIterator()
-        var secondBytes = second.utf8.makeIterator()
-        while true {
-            let left = firstBytes.next(), right = secondBytes.next()
-            if let left, left >= 0x80 { return stringOrder(first, second) }
-            if let right, right >= 0x80 { return stringOrder(first, second) }
-            switch (left, right) {
-            case (nil, nil): return 0
-            case (nil, _): return -1
-            case (_, nil): return 1
-            case let (left?, right?): if left != right { return Int(left) - Int(right) }
+        var first = first, second = second
+        let byBytes: Int? = first.withUTF8 { left in
+            second.withUTF8 { right in
+                let common = min(left.count, right.count)
+                var index = 0
+                while index < common, left[index] == right[index], left[index] < 0x80 { index += 1 }
+                if index < common {
+                    return left[index] < 0x80 && right[index] < 0x80 ? Int(left[index]) - Int(right[index]) : nil
+                }
+                let longer = left.count > right.count ? left : right
+                guard longer[common...].allSatisfy({ $0 < 0x80 }) else { return nil }
+                return left.count - right.count
             }
         }
+        return byBytes ?? stringOrder(first, second)
     }
 
     private static func stringOrder(_ first: String, _ second: String) -> Int {
