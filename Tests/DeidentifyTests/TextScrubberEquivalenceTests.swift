@@ -242,6 +242,15 @@ import Testing
         }
     }
 
+    @Test func asciiScalarsFoldAsLowercasedStrings() {
+        for value in UInt8(0)...UInt8(127) {
+            let scalar = Unicode.Scalar(value)
+            var output = String.UnicodeScalarView()
+            TextFolding.append(scalar, to: &output)
+            #expect(String(output) == String(scalar).lowercased())
+        }
+    }
+
     @Test func recordPathSpellsTagsAsTheirDescription() {
         var random = SeededGenerator(state: 3)
         let edges: [UInt32] = [0, 0xFFFF_FFFF, 0x0010_0010, 0x7FE0_0010, 0xFFFE_E000, 0x0009_10AB, 0xABCD_EF01]

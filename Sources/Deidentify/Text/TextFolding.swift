@@ -15,7 +15,9 @@ enum TextFolding {
     /// Appends the folded form of one scalar (zero, one or more scalars).
     static func append(_ scalar: Unicode.Scalar, to output: inout String.UnicodeScalarView) {
         if scalar.isASCII {
-            output.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            // ASCII lower-casing is A-Z to a-z alone; no string is built for it.
+            let value = scalar.value
+            output.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
             return
         }
         if let special = special[scalar.value] {
