@@ -100,10 +100,13 @@ import Testing
         "axial", "the", "with", "by", "of", "on", "in", "x", "ext. 12", "No.", "#", "Box", "St", "Ave", "Dr",
     ]
     static let nonASCII = [
-        "é", "ß", "Ü", "ſ", "\u{212A}", "١٢٣", "²", "—", "日本", "😀", "Ⅻ", "İ", "Ø", "Straße", "José", "Zoë",
+        "é", "ß", "Ü", "ſ", "\u{212A}", "١٢٣", "²", "—", "日本", "😀", "Ⅻ", "İ", "Ø", "Straße", "José",
+        "Zoë",
         "ＭＲＮ", "４５６", "\u{00A0}", "’",
     ]
-    static let separators = [" ", " ", " ", "  ", ", ", ". ", "\t", "\n", "-", "/", ":", ": ", "(", ")", "^", "\\", "#", "+", ".", ",", "; "]
+    static let separators = [
+        " ", " ", " ", "  ", ", ", ". ", "\t", "\n", "-", "/", ":", ": ", "(", ")", "^", "\\", "#", "+", ".", ",", "; ",
+    ]
 
     static func date(_ random: inout SeededGenerator) -> String {
         let year = Int.random(in: 1890...2099, using: &random)

@@ -240,7 +240,8 @@ struct IdentityMatcher: Sendable {
                 else { continue }
                 var start = first
                 if start > 0, units[start - 1] == 0x28, units[first...last].contains(0x29) { start -= 1 }
-                matches.append(Match(range: start..<(last + 1), surrogate: surrogate, category: category(of: phrase.kind)))
+                matches.append(
+                    Match(range: start..<(last + 1), surrogate: surrogate, category: category(of: phrase.kind)))
             }
         }
         return matches

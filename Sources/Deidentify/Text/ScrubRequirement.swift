@@ -165,11 +165,13 @@ struct TextTraits {
     /// Whether `units[start]` has no word character (`\w`: ASCII letter, digit or `_`) before it and `units[end]`
     /// none at it.
     private func isBoundary(before start: Int, after end: Int) -> Bool {
-        (start == 0 || !Self.isWordCharacter(units[start - 1])) && (end >= units.count || !Self.isWordCharacter(units[end]))
+        (start == 0 || !Self.isWordCharacter(units[start - 1]))
+            && (end >= units.count || !Self.isWordCharacter(units[end]))
     }
 
     private static func isWordCharacter(_ unit: UInt16) -> Bool {
-        (unit >= 0x30 && unit <= 0x39) || (unit >= 0x41 && unit <= 0x5A) || (unit >= 0x61 && unit <= 0x7A) || unit == 0x5F
+        (unit >= 0x30 && unit <= 0x39) || (unit >= 0x41 && unit <= 0x5A) || (unit >= 0x61 && unit <= 0x7A)
+            || unit == 0x5F
     }
 
     private static func fold(_ unit: UInt16, _ caseSensitive: Bool) -> UInt16 {

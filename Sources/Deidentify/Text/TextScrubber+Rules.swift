@@ -65,7 +65,8 @@ extension TextScrubber {
             "email",
             #"(?<![\w.%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"#
                 + #"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}(?![\w\-])"#,
-            prefilter: "@", requires: ScrubRequirement(characters: "@"), surrogate: "[EMAIL]", category: .emailAddresses),
+            prefilter: "@", requires: ScrubRequirement(characters: "@"), surrogate: "[EMAIL]",
+            category: .emailAddresses),
         ScrubRule(
             "url",
             #"(?<![\w@])(?:(?:https?|ftps?|sftp)://|www\.)[^\s<>"'\[\]{}|\\^]{0,2000}[^\s<>"'\[\]{}|\\^.,;:!?)]"#,
@@ -75,7 +76,8 @@ extension TextScrubber {
             "ssn-labelled",
             #"(?i:\b(?:ssn|ss#|ss[ \t]?no\.?|soc(?:ial)?[ \t]{0,3}sec(?:urity)?"# + number + #"))[ \t]{0,3}[:#]?[ \t]{0,3}"#
                 + #"(\d{3}[ \t\-]?\d{2}[ \t\-]?\d{4})(?!\d)"#,
-            group: 1, requires: ScrubRequirement(digitRun: 4, anyWord: ["ss", "soc"]), surrogate: "[SSN]", category: .socialSecurityNumbers),
+            group: 1, requires: ScrubRequirement(digitRun: 4, anyWord: ["ss", "soc"]), surrogate: "[SSN]",
+            category: .socialSecurityNumbers),
         ScrubRule(
             "ssn", #"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])"#, requires: ScrubRequirement(digitRun: 4, characters: "-"),
             surrogate: "[SSN]", category: .socialSecurityNumbers),
@@ -177,8 +179,10 @@ extension TextScrubber {
             group: 2,
             requires: ScrubRequirement(
                 digitRun: 1,
-                anyWord: ["tel", "ph", "fax", "facsimile", "mobile", "cell", "pager", "beeper", "home", "work", "direct",
-                          "contact"])
+                anyWord: [
+                    "tel", "ph", "fax", "facsimile", "mobile", "cell", "pager", "beeper", "home", "work", "direct",
+                    "contact",
+                ])
         ) { match, _ in
             guard match[2].filter(\.isNumber).count >= 7 else { return nil }
             let label = match[1].lowercased()
@@ -204,7 +208,8 @@ extension TextScrubber {
             "date-month-day-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
                 + #"(,[ \t]{0,3}|[ \t]{1,3})(\d{4})(?!\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let day = Int(match[3]),
                 let year = Int(match[6]), DICOMDate(year: year, month: month, day: day) != nil
@@ -219,7 +224,8 @@ extension TextScrubber {
             "date-day-month-year",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?|-|/|[ \t]{0,3}\.[ \t]{0,3})(?i:("#
                 + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4}|\d{2})(?!\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 2, anyWord: monthWords, wholeWord: true)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 2, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[4].lowercased()], let day = Int(match[1]) else { return nil }
             let separator = match[6]
@@ -275,7 +281,8 @@ extension TextScrubber {
         ScrubRule(
             "date-month-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4})(?!\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let year = Int(match[4]) else { return nil }
             guard let shift = scrubber.dateShift else { return (match[4], .dates) }
@@ -297,7 +304,8 @@ extension TextScrubber {
             "date-month-day",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
                 + #"(?!\d|[ \t]{0,3},?[ \t]{0,3}\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard match[1].first?.isUppercase == true, let month = TextDates.months[match[1].lowercased()],
                 let day = Int(match[3])
@@ -308,7 +316,8 @@ extension TextScrubber {
             "date-day-month",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?)(?i:("# + TextDates.monthPattern
                 + #")\b)(?!\.?[ \t]{0,3},?[ \t]{0,3}\d|[\-/]\d)"#,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#, requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard match[4].first?.isUppercase == true, let month = TextDates.months[match[4].lowercased()],
                 let day = Int(match[1])
@@ -337,7 +346,8 @@ extension TextScrubber {
             #"(?<![\d.,])(\d{2,3})[ \t]{0,3}-?[ \t]{0,3}(?i:years?|yrs?|y/o|y\.o\.?|yo|y)(?![\p{L}])"#, group: 1,
             requires: ScrubRequirement(digitRun: 2, anyWord: ["y"])
         ) { match, _ in ageOver89(match[1]) },
-        ScrubRule("age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?!\d|\.\d)"#, group: 1,
+        ScrubRule(
+            "age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?!\d|\.\d)"#, group: 1,
             requires: ScrubRequirement(digitRun: 2, anyWord: ["age"])
         ) {
             match, _ in ageOver89(match[1])
@@ -362,7 +372,8 @@ extension TextScrubber {
                 + #"|emergency[ \t]{1,3}contact|next[ \t]{1,3}of[ \t]{1,3}kin|nok|mother|father|spouse|husband|wife"#
                 + #"|parent|contact|cc|author|technologist|resident|fellow|witness|interpreter|employer))"#
                 + #"[ \t]{0,3}:[ \t]{0,3}("# + labelledName + ")",
-            group: 1, prefilter: ":", requires: ScrubRequirement(characters: ":"), surrogate: "[NAME]", category: .names),
+            group: 1, prefilter: ":", requires: ScrubRequirement(characters: ":"), surrogate: "[NAME]",
+            category: .names),
         ScrubRule(
             "name-by",
             #"(?i:\b(?:(?:electronically[ \t]{1,3})?signed|dictated|transcribed|reported|read|reviewed|verified|approved"#
@@ -373,7 +384,8 @@ extension TextScrubber {
             "name-credential",
             #"\b("# + nameSequence + #"),?[ \t]{1,3}(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PhD|Ph\.D\.|DDS|DMD|FRCR|FRCPC|MBBS"#
                 + #"|MBChB|APRN|CRNA|RT\(R\))(?![\p{L}])"#,
-            group: 1, requires: ScrubRequirement(anyWord: credentials, caseSensitive: true), surrogate: "[NAME]", category: .names),
+            group: 1, requires: ScrubRequirement(anyWord: credentials, caseSensitive: true), surrogate: "[NAME]",
+            category: .names),
         ScrubRule(
             "address-labelled",
             #"(?i:\b(?:(?:home|street|mailing|residential|postal)[ \t]{1,3})?address\b)[ \t]{0,3}:[ \t]{0,3}([^\r\n]{3,160})"#,
@@ -387,7 +399,8 @@ extension TextScrubber {
                 + #"|circle|cir|highway|hwy|parkway|pkwy|square|sq|trail|trl|alley|plaza|crescent|close|row|walk|pike"#
                 + #"|route|rte|strasse|straße)\b\.?"#
                 + #"(?:,?[ \t]{0,3}(?i:apt|apartment|suite|ste|unit|room|rm|floor|fl|bldg|#)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9\-]{1,6})?"#,
-            requires: ScrubRequirement(digitRun: 1, anyWord: streetSuffixStems), surrogate: "[ADDRESS]", category: .geographic),
+            requires: ScrubRequirement(digitRun: 1, anyWord: streetSuffixStems), surrogate: "[ADDRESS]",
+            category: .geographic),
         ScrubRule(
             "address-po-box", #"(?i)\bP\.?[ \t]?O\.?[ \t]{0,3}Box[ \t]{1,3}\d{1,10}"#,
             requires: ScrubRequirement(digitRun: 1, anyWord: ["box"]), surrogate: "[ADDRESS]",
@@ -395,7 +408,8 @@ extension TextScrubber {
         ScrubRule(
             "address-apartment",
             #"(?i:\b(?:apt|apartment)\b)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9\-]{0,6}\d[A-Za-z0-9\-]{0,6}"#,
-            requires: ScrubRequirement(digitRun: 1, anyWord: ["apt", "apartment"]), surrogate: "[ADDRESS]", category: .geographic),
+            requires: ScrubRequirement(digitRun: 1, anyWord: ["apt", "apartment"]), surrogate: "[ADDRESS]",
+            category: .geographic),
         ScrubRule(
             "address-city-state-zip",
             #"\b(\p{Lu}[\p{L}\p{M}'’.\-]{0,30}(?:[ \t]{1,3}\p{Lu}[\p{L}\p{M}'’.\-]{0,30}){0,3}),?[ \t]{1,3}("#
