@@ -145,6 +145,11 @@ struct TextTraits {
     /// Whether an ASCII word occurs (`word` lower case when not `caseSensitive`), standing alone if `wholeWord`.
     func contains(_ word: [UInt8], caseSensitive: Bool, wholeWord: Bool = false) -> Bool {
         guard let first = word.first, word.count <= units.count else { return word.isEmpty }
+        // Every letter of the word must occur somewhere (in either case unless `caseSensitive`) before it is looked
+        // for letter by letter.
+        for byte in word where !contains(byte) {
+            guard !caseSensitive, byte >= 0x61, byte <= 0x7A, contains(byte - 0x20) else { return false }
+        }
         let last = units.count - word.count
         var start = 0
         while start <= last {
