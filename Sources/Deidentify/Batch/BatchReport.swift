@@ -132,9 +132,10 @@ struct ReportJSON {
     /// An object whose members are `keys`, sorted as `JSONSerialization` sorts them; `value` writes each value.
     mutating func object(indent: Int, keys: [String], _ value: (inout ReportJSON, String, Int) -> Void) {
         bytes.append(UInt8(ascii: "{"))
+        let locale = Locale(identifier: "")  // one for the whole sort, not one per comparison
         let sorted = keys.sorted { lhs, rhs in
             lhs.compare(rhs, options: [.numeric, .caseInsensitive, .forcedOrdering], range: lhs.startIndex..<lhs.endIndex,
-                locale: Locale(identifier: "")) == .orderedAscending
+                locale: locale) == .orderedAscending
         }
         if sorted.isEmpty { bytes.append(0x0A) }
         for (index, key) in sorted.enumerated() {

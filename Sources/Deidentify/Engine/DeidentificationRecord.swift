@@ -174,36 +174,87 @@ public struct DeidentificationRecord: Sendable, Hashable {
 }
 
 /// Collects record entries while one instance is processed, merging equal paths.
+///
+/// Notes are appended as they come (no hashing per element) and merged once, in ``entries()``, by sorting them in
+/// the record's order and counting runs of equal notes.
 struct RecordBuilder {
-    private struct Key: Hashable {
+    private struct Note {
         let path: String
         let action: DeidentificationRecord.Action
+        /// The position of `action` in declaration order (the order ``DeidentificationRecord/Action`` sorts by).
+        let actionRank: Int
         let reason: DeidentificationRecord.Reason
         let tableAction: DeidentificationAction?
         let option: ProfileOption?
+
+        func isSameEntry(as other: Note) -> Bool {
+            action == other.action && reason == other.reason && tableAction == other.tableAction
+                && option == other.option && path == other.path
+        }
     }
 
-    private var counts: [Key: Int] = [:]
+    private static let actionOrder = DeidentificationRecord.Action.allCases
+
+    private var notes: [Note] = []
 
     mutating func note(
         _ path: String, _ action: DeidentificationRecord.Action, _ reason: DeidentificationRecord.Reason,
         table: ResolvedAction? = nil
     ) {
-        let key = Key(path: path, action: action, reason: reason, tableAction: table?.action, option: table?.option)
-        counts[key, default: 0] += 1
+        let rank = Self.actionOrder.firstIndex(of: action) ?? 0
+        notes.append(
+            Note(path: path, action: action, actionRank: rank, reason: reason, tableAction: table?.action,
+                 option: table?.option))
     }
 
+    /// One entry per distinct note with its count, sorted by path, action, reason, table action and option.
     func entries() -> [DeidentificationRecord.Entry] {
-        counts.map { key, count in
-            DeidentificationRecord.Entry(
-                path: key.path, action: key.action, reason: key.reason, tableAction: key.tableAction,
-                option: key.option, count: count)
-        }.sorted {
-            if $0.path != $1.path { return $0.path < $1.path }
-            if $0.action != $1.action { return $0.action < $1.action }
-            if $0.reason != $1.reason { return $0.reason.rawValue < $1.reason.rawValue }
-            return ($0.tableAction?.rawValue ?? "", $0.option?.rawValue ?? "")
-                < ($1.tableAction?.rawValue ?? "", $1.option?.rawValue ?? "")
+        let sorted = notes.sorted { first, second in
+            let byPath = Self.compare(first.path, second.path)
+            if byPath != 0 { return byPath < 0 }
+            if first.actionRank != second.actionRank { return first.actionRank < second.actionRank }
+            if first.reason != second.reason { return first.reason.rawValue < second.reason.rawValue }
+            return (first.tableAction?.rawValue ?? "", first.option?.rawValue ?? "")
+                < (second.tableAction?.rawValue ?? "", second.option?.rawValue ?? "")
         }
+        var entries: [DeidentificationRecord.Entry] = []
+        entries.reserveCapacity(sorted.count)
+        var index = 0
+        while index < sorted.count {
+            let note = sorted[index]
+            var end = index + 1
+            while end < sorted.count, sorted[end].isSameEntry(as: note) { end += 1 }
+            entries.append(
+                DeidentificationRecord.Entry(
+                    path: note.path, action: note.action, reason: note.reason, tableAction: note.tableAction,
+                    option: note.option, count: end - index))
+            index = end
+        }
+        return entries
+    }
+
+    /// Orders two paths as `String`'s `<` does, on their UTF-8 bytes: for ASCII text (every path the session makes:
+    /// tags, `[*]`, `.`, `meta.`) that order is the order of the bytes; anything else is left to `String`.
+    /// Returns a negative number, zero or a positive number.
+    private static func compare(_ first: String, _ second: String) -> Int {
+        var first = first, second = second
+        let byBytes: Int? = first.withUTF8 { left in
+            second.withUTF8 { right in
+                let common = min(left.count, right.count)
+                var index = 0
+                while index < common, left[index] == right[index], left[index] < 0x80 { index += 1 }
+                if index < common {
+                    return left[index] < 0x80 && right[index] < 0x80 ? Int(left[index]) - Int(right[index]) : nil
+                }
+                let longer = left.count > right.count ? left : right
+                guard longer[common...].allSatisfy({ $0 < 0x80 }) else { return nil }
+                return left.count - right.count
+            }
+        }
+        return byBytes ?? stringOrder(first, second)
+    }
+
+    private static func stringOrder(_ first: String, _ second: String) -> Int {
+        first < second ? -1 : (second < first ? 1 : 0)
     }
 }

@@ -11,8 +11,11 @@ final class DeidentificationSession {
     let profile = ConfidentialityProfile.standard
     var builder = RecordBuilder()
     var dateShift: DateShift?
-    /// The text cleaner for this instance (``TextCleaner/cleaner(for:dateShift:)``), set once the date shift is known.
-    var textCleaner: any TextCleaner
+    /// The text cleaner for this instance (``TextCleaner/cleaner(for:dateShift:)``), made on first use: gathering
+    /// the patient's identity costs more than many instances spend on text, and most have none to clean.
+    private var instanceCleaner: (any TextCleaner)?
+    /// The data set and date shift the instance's text cleaner is made for.
+    private var cleanerSource: (dataset: Dataset, dateShift: DateShift?)?
     var failure: DeidentifyError?
     var bigEndianSource = false
     let modifiesDates: Bool
@@ -28,7 +31,15 @@ final class DeidentificationSession {
         keepsFullDates = options.contains(.retainLongitudinalTemporalInformationFullDates)
         retainsUIDs = options.contains(.retainUIDs)
         retainsSafePrivate = options.contains(.retainSafePrivate)
-        textCleaner = configuration.textCleaner
+    }
+
+    /// The text cleaner for this instance: made once, for the original data set and the patient's date shift.
+    var textCleaner: any TextCleaner {
+        if let instanceCleaner { return instanceCleaner }
+        guard let source = cleanerSource else { return configuration.textCleaner }
+        let made = configuration.textCleaner.cleaner(for: source.dataset, dateShift: source.dateShift)
+        instanceCleaner = made
+        return made
     }
 
     // MARK: The instance
@@ -44,7 +55,7 @@ final class DeidentificationSession {
 
         var record = DeidentificationRecord()
         record.dateShiftBasis = keyDateShift(original)
-        textCleaner = configuration.textCleaner.cleaner(for: original, dateShift: modifiesDates ? dateShift : nil)
+        cleanerSource = (original, modifiesDates ? dateShift : nil)
         var dataset = process(original, path: "")
         if let failure {
             return .quarantined(
@@ -167,7 +178,7 @@ final class DeidentificationSession {
         var keptBlocks: Set<Tag> = []
         for element in dataset {
             let tag = element.tag
-            let elementPath = path.isEmpty ? tag.description : path + "." + tag.description
+            let elementPath = path.isEmpty ? tag.recordPath : path + "." + tag.recordPath
             if tag.isGroupLength {
                 builder.note(elementPath, .removed, .groupLength)
                 continue
@@ -186,7 +197,7 @@ final class DeidentificationSession {
             if let kept = processPublic(element, in: dataset, path: elementPath) { output.append(kept) }
         }
         for creator in creators {
-            let creatorPath = path.isEmpty ? creator.tag.description : path + "." + creator.tag.description
+            let creatorPath = path.isEmpty ? creator.tag.recordPath : path + "." + creator.tag.recordPath
             if keptBlocks.contains(creator.tag) {
                 output.append(creator)
                 builder.note(creatorPath, .kept, .privateCreator)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds the values of a ``PatientIdentity`` in text: names word by word, other values on their normalised
 /// letters and digits.
-struct IdentityMatcher {
+struct IdentityMatcher: Sendable {
     /// A found value: its UTF-16 range in the text, surrogate and kind.
     struct Match {
         var range: Range<Int>
@@ -12,6 +12,33 @@ struct IdentityMatcher {
 
     let identity: PatientIdentity
     let zipPolicy: ZIPCodePolicy
+    /// The UTF-16 lengths of the folded name words, particles and initials.
+    private let lengths: Set<Int>
+    /// Their first UTF-16 units.
+    private let firstLetters: Set<UInt16>
+    /// The longest text word worth folding.
+    private let maximumLength: Int
+    /// The phrases in search order, with their UTF-16 units.
+    private let phrases: [(phrase: PatientIdentity.Phrase, units: [UInt16])]
+
+    /// Prepares the matching of `identity`'s values (once per identity, not per text).
+    init(identity: PatientIdentity, zipPolicy: ZIPCodePolicy) {
+        self.identity = identity
+        self.zipPolicy = zipPolicy
+        var lengths = Set<Int>()
+        var firstLetters = Set<UInt16>()
+        for words in [identity.nameWords, identity.particleWords, identity.initials] {
+            for word in words {
+                lengths.insert(word.utf16.count)
+                if let first = word.utf16.first { firstLetters.insert(first) }
+            }
+        }
+        self.lengths = lengths
+        self.firstLetters = firstLetters
+        maximumLength = (lengths.max() ?? 0) + 4  // folding can shorten ("ß" is one unit, "ss" two)
+        phrases = identity.phrases.sorted(by: { ($0.kind, $0.normalized) < ($1.kind, $1.normalized) })
+            .map { ($0, Array($0.normalized.utf16)) }
+    }
 
     /// Separators tolerated between the letters and digits of one identifier, phone number or address.
     private static let separators: Set<UInt16> = Set(" -./()_+\t,#".utf16)
@@ -109,13 +136,6 @@ struct IdentityMatcher {
     /// The words of the text that could be names: only words whose length and first letter fit one of the
     /// identity's names, particles or initials are folded (cheap rejection of everything else).
     private func words(_ units: [UInt16]) -> [Word] {
-        var lengths = Set<Int>()
-        var firstLetters = Set<UInt16>()
-        for word in identity.nameWords.union(identity.particleWords).union(identity.initials) {
-            lengths.insert(word.utf16.count)
-            if let first = word.utf16.first { firstLetters.insert(first) }
-        }
-        let maximumLength = (lengths.max() ?? 0) + 4  // folding can shorten ("ß" is one unit, "ss" two)
         var words: [Word] = []
         var index = 0
         let count = units.count
@@ -162,7 +182,7 @@ struct IdentityMatcher {
 
     /// Folded letters and digits of a text, each UTF-16 unit remembering where it came from.
     private struct NormalizedStream {
-        var text: NSString
+        var text: [UInt16]
         var origin: [Int]
 
         init(_ units: [UInt16]) {
@@ -181,8 +201,24 @@ struct IdentityMatcher {
                     }
                 }
             }
-            text = NSString(string: String(decoding: normalized, as: UTF16.self))
+            text = normalized
             self.origin = origin
+        }
+
+        /// The first offset at or after `start` where `needle` occurs, unit for unit (as a literal search does).
+        func firstOffset(of needle: [UInt16], from start: Int) -> Int? {
+            guard let first = needle.first, needle.count <= text.count else { return nil }
+            let last = text.count - needle.count
+            var offset = start
+            while offset <= last {
+                if text[offset] == first {
+                    var index = 1
+                    while index < needle.count, text[offset + index] == needle[index] { index += 1 }
+                    if index == needle.count { return offset }
+                }
+                offset += 1
+            }
+            return nil
         }
     }
 
@@ -190,25 +226,22 @@ struct IdentityMatcher {
         let origin = stream.origin
         guard !origin.isEmpty else { return [] }
         var matches: [Match] = []
-        for phrase in identity.phrases.sorted(by: { ($0.kind, $0.normalized) < ($1.kind, $1.normalized) }) {
-            let needle = phrase.normalized
-            let needleLength = needle.utf16.count
+        for (phrase, needle) in phrases {
+            let needleLength = needle.count
             var searchStart = 0
             while searchStart + needleLength <= origin.count {
-                let found = stream.text.range(
-                    of: needle, options: .literal,
-                    range: NSRange(location: searchStart, length: origin.count - searchStart))
-                guard found.location != NSNotFound, found.length > 0 else { break }
-                searchStart = found.location + 1
-                let first = origin[found.location]
-                let last = origin[found.location + found.length - 1]
+                guard needleLength > 0, let location = stream.firstOffset(of: needle, from: searchStart) else { break }
+                searchStart = location + 1
+                let first = origin[location]
+                let last = origin[location + needleLength - 1]
                 guard isBoundary(before: first, after: last, units),
-                    gapsAreSeparators(origin[found.location..<(found.location + found.length)], units),
+                    gapsAreSeparators(origin[location..<(location + needleLength)], units),
                     let surrogate = surrogate(for: phrase)
                 else { continue }
                 var start = first
                 if start > 0, units[start - 1] == 0x28, units[first...last].contains(0x29) { start -= 1 }
-                matches.append(Match(range: start..<(last + 1), surrogate: surrogate, category: category(of: phrase.kind)))
+                matches.append(
+                    Match(range: start..<(last + 1), surrogate: surrogate, category: category(of: phrase.kind)))
             }
         }
         return matches

@@ -69,7 +69,7 @@ public struct PatientIdentity: Sendable, Hashable {
     /// diacritics. Each word becomes a matchable name; titles and suffixes (`Dr`, `Jr`, `MD`) are ignored.
     public mutating func addName(_ name: String) {
         addNameWords(of: name)
-        if name.unicodeScalars.contains(where: { Self.umlauts[$0] != nil }) {
+        if name.utf8.contains(where: { $0 >= 0x80 }), name.unicodeScalars.contains(where: { Self.umlauts[$0] != nil }) {
             var variant = ""
             for scalar in name.unicodeScalars {
                 if let spelled = Self.umlauts[scalar] { variant += spelled } else { variant.unicodeScalars.append(scalar) }

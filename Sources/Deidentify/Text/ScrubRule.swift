@@ -12,14 +12,17 @@ struct ScrubRule: Sendable {
     let group: Int
     /// A cheap pattern that must occur somewhere in the text for the rule to be tried at all.
     let prefilter: NSRegularExpression?
+    /// What text must hold for the rule to be tried, checked before ``prefilter`` and ``regex``.
+    let requirement: ScrubRequirement
     let replace: Replace
 
     /// Compiles a rule; patterns are constants of this module, so a pattern that does not compile is a
     /// programmer error.
     init(_ name: String, _ pattern: String, group: Int = 0, caseInsensitive: Bool = false, prefilter: String? = nil,
-         replace: @escaping Replace)
+         requires requirement: ScrubRequirement = ScrubRequirement(), replace: @escaping Replace)
     {
         self.name = name
+        self.requirement = requirement
         regex = Self.compile(name, pattern, caseInsensitive ? [.caseInsensitive] : [])
         self.prefilter = prefilter.map { Self.compile(name + " prefilter", $0, []) }
         self.group = group
@@ -38,9 +41,12 @@ struct ScrubRule: Sendable {
 
     /// A rule whose every match becomes one fixed surrogate.
     init(_ name: String, _ pattern: String, group: Int = 0, caseInsensitive: Bool = false, prefilter: String? = nil,
-         surrogate: String, category: SafeHarborIdentifier)
+         requires requirement: ScrubRequirement = ScrubRequirement(), surrogate: String,
+         category: SafeHarborIdentifier)
     {
-        self.init(name, pattern, group: group, caseInsensitive: caseInsensitive, prefilter: prefilter) { _, _ in
+        self.init(
+            name, pattern, group: group, caseInsensitive: caseInsensitive, prefilter: prefilter, requires: requirement
+        ) { _, _ in
             (surrogate, category)
         }
     }

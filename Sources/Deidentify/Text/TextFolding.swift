@@ -15,7 +15,9 @@ enum TextFolding {
     /// Appends the folded form of one scalar (zero, one or more scalars).
     static func append(_ scalar: Unicode.Scalar, to output: inout String.UnicodeScalarView) {
         if scalar.isASCII {
-            output.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            // ASCII lower-casing is A-Z to a-z alone; no string is built for it.
+            let value = scalar.value
+            output.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
             return
         }
         if let special = special[scalar.value] {
@@ -58,6 +60,37 @@ enum TextFolding {
 
     /// The words of a name value: runs of letters, apostrophes inside a word dropped, folded.
     static func nameWords(_ text: some StringProtocol) -> [String] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiNameWords(text.utf8) }
+        return scalarNameWords(text)
+    }
+
+    /// ``nameWords(_:)`` of ASCII text, on its bytes: the same words without building a string per letter.
+    private static func asciiNameWords(_ bytes: some Collection<UInt8>) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        var iterator = bytes.makeIterator()
+        var next = iterator.next()
+        while let byte = next {
+            next = iterator.next()
+            if isASCIILetter(byte) {
+                current.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            } else if byte == 0x27, !current.isEmpty, let following = next, isASCIILetter(following) {
+                continue
+            } else if !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+    }
+
+    /// ``nameWords(_:)`` scalar by scalar, for text of any script.
+    static func scalarNameWords(_ text: some StringProtocol) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
@@ -77,6 +110,19 @@ enum TextFolding {
 
     /// The alphanumeric characters of a value, folded: `"(617) 555-0123"` → `"6175550123"`.
     static func alphanumerics(_ text: some StringProtocol) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 where isASCIILetter(byte) || (byte >= 0x30 && byte <= 0x39) {
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return scalarAlphanumerics(text)
+    }
+
+    /// ``alphanumerics(_:)`` scalar by scalar, for text of any script.
+    static func scalarAlphanumerics(_ text: some StringProtocol) -> String {
         var output = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where isAlphanumeric(scalar) { append(scalar, to: &output) }
         return String(output)

@@ -33,6 +33,30 @@ extension TextScrubber {
     static let number = #"(?:[ \t]{0,3}(?:number|num\.?|no\.?|nr\.?|#|id))?"#
     static let extensionSuffix = #"(?:[ \t]{0,3}(?i:x|ext\.?|extension)[ \t]{0,3}\d{1,6})?"#
     static let ordinalSuffix = "((?i:st|nd|rd|th)?)"
+    /// The month names and abbreviations of ``TextDates/monthPattern`` (the month rules put `\b` around them).
+    static let monthWords = TextDates.monthPattern.split(separator: "|").map(String.init)
+    /// Stems of which every label of the `record-number` rule holds one (`med` for `medical record`, `medicaid`,
+    /// `medicare`; `pat` for `patient`; `acc` for `account`, `acct`, `accession`; `lic` for `license`, `licence`;
+    /// `cert` for `certificate`).
+    static let recordLabelStems = [
+        "mrn", "med", "record", "chart", "hospital", "unit", "pat", "pid", "health", "member", "insurance",
+        "subscriber", "beneficiary", "policy", "group", "mbi", "hicn", "acc", "billing", "invoice", "lic", "cert",
+        "dea", "npi", "passport", "encounter", "visit", "case", "order", "specimen", "requisition", "admission",
+        "claim", "study", "csn", "empi", "fin",
+    ]
+    /// Stems of which every street suffix of the `address-street` rule holds one (`st` for `street`, `strasse`;
+    /// `ave` for `avenue`; `pl` for `place`, `plaza`; `ter` for `terrace`; `cir` for `circle`; `sq` for `square`;
+    /// `way` for `parkway`). `straße` is not ASCII, and text holding it runs every rule.
+    static let streetSuffixStems = [
+        "st", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "way", "court", "ct", "pl",
+        "ter", "cir", "highway", "hwy", "pkwy", "sq", "trail", "trl", "alley", "crescent", "close", "row", "walk",
+        "pike", "route", "rte",
+    ]
+    /// The credentials of the `name-credential` rule, as its pattern spells them.
+    static let credentials = [
+        "MD", "M.D.", "DO", "D.O.", "RN", "NP", "PA-C", "PhD", "Ph.D.", "DDS", "DMD", "FRCR", "FRCPC", "MBBS",
+        "MBChB", "APRN", "CRNA", "RT(R)",
+    ]
 
     // MARK: Rules before the birth-date search
 
@@ -41,24 +65,28 @@ extension TextScrubber {
             "email",
             #"(?<![\w.%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"#
                 + #"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?){0,8}\.[A-Za-z]{2,24}(?![\w\-])"#,
-            prefilter: "@", surrogate: "[EMAIL]", category: .emailAddresses),
+            prefilter: "@", requires: ScrubRequirement(characters: "@"), surrogate: "[EMAIL]",
+            category: .emailAddresses),
         ScrubRule(
             "url",
             #"(?<![\w@])(?:(?:https?|ftps?|sftp)://|www\.)[^\s<>"'\[\]{}|\\^]{0,2000}[^\s<>"'\[\]{}|\\^.,;:!?)]"#,
-            caseInsensitive: true, prefilter: #"(?i)://|www\."#, surrogate: "[URL]", category: .urls),
+            caseInsensitive: true, prefilter: #"(?i)://|www\."#,
+            requires: ScrubRequirement(anyCharacter: ":."), surrogate: "[URL]", category: .urls),
         ScrubRule(
             "ssn-labelled",
             #"(?i:\b(?:ssn|ss#|ss[ \t]?no\.?|soc(?:ial)?[ \t]{0,3}sec(?:urity)?"# + number + #"))[ \t]{0,3}[:#]?[ \t]{0,3}"#
                 + #"(\d{3}[ \t\-]?\d{2}[ \t\-]?\d{4})(?!\d)"#,
-            group: 1, surrogate: "[SSN]", category: .socialSecurityNumbers),
+            group: 1, requires: ScrubRequirement(digitRun: 4, anyWord: ["ss", "soc"]), surrogate: "[SSN]",
+            category: .socialSecurityNumbers),
         ScrubRule(
-            "ssn", #"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])"#, surrogate: "[SSN]", category: .socialSecurityNumbers),
+            "ssn", #"(?<![\d\-])\d{3}-\d{2}-\d{4}(?![\d\-])"#, requires: ScrubRequirement(digitRun: 4, characters: "-"),
+            surrogate: "[SSN]", category: .socialSecurityNumbers),
         ScrubRule(
             "plate",
             #"(?i:\b(?:licen[cs]e[ \t]{1,3}plate|plate[ \t]{1,3}(?:number|no\.?|#)|plate|vehicle[ \t]{1,3}(?:registration|reg\.?|id)"#
                 + #"|registration[ \t]{1,3}(?:number|no\.?|plate)|tag[ \t]{1,3}(?:number|no\.?|#))(?![\p{L}])"# + number + ")"
                 + #"[ \t]{0,3}[:#]?[ \t]{0,3}([A-Z0-9]{1,4}(?:[ \t\-]?[A-Z0-9]{1,5}){0,2})(?![A-Za-z0-9])"#,
-            group: 1
+            group: 1, requires: ScrubRequirement(digitRun: 1, anyWord: ["plate", "vehicle", "registration", "tag"])
         ) { match, _ in
             let value = match[1]
             guard value.contains(where: \.isNumber), value.filter({ $0.isLetter || $0.isNumber }).count >= 4 else {
@@ -67,7 +95,8 @@ extension TextScrubber {
             return ("[PLATE]", .vehicleIdentifiers)
         },
         ScrubRule(
-            "vin", #"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])"#
+            "vin", #"(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])"#,
+            requires: ScrubRequirement(digitRun: 1, alphanumericRun: 17)
         ) { match, _ in
             let value = match[0]
             return value.contains(where: \.isNumber) && value.contains(where: \.isLetter)
@@ -78,7 +107,9 @@ extension TextScrubber {
             #"(?i:\b(?:serial"# + number + #"|s/n|sn|ser[ \t]?#|device[ \t]{1,3}(?:id|identifier|serial)|udi|imei|mac[ \t]{1,3}address"#
                 + #"|lot"# + number + #"|model[ \t]{1,3}(?:number|no\.?|#)|implant[ \t]{1,3}(?:id|serial))(?![\p{L}]))"#
                 + #"[ \t]{0,3}[:#=]?[ \t]{0,3}([A-Za-z0-9(][A-Za-z0-9()\-/.:]{2,59})(?<![.:\-/])"#,
-            group: 1
+            group: 1,
+            requires: ScrubRequirement(
+                digitRun: 1, anyWord: ["ser", "s/n", "sn", "device", "udi", "imei", "mac", "lot", "model", "implant"])
         ) { match, _ in
             match[1].contains(where: \.isNumber) ? ("[SERIAL]", .deviceIdentifiers) : nil
         },
@@ -96,7 +127,7 @@ extension TextScrubber {
                 + #"|(?:visit|case|order|specimen|requisition|admission|claim|study)[ \t]{1,3}(?:id|number|no\.?|#)|csn|empi|fin)"#
                 + #")(?![\p{L}]))[ \t]{0,3}[:#=]?[ \t]{0,3}"#
                 + #"([A-Za-z0-9](?:[A-Za-z0-9]|[\-/.](?=[A-Za-z0-9])){2,29})(?![A-Za-z0-9])"#,
-            group: 6
+            group: 6, requires: ScrubRequirement(digitRun: 1, anyWord: recordLabelStems)
         ) { match, _ in
             guard match[6].contains(where: \.isNumber) else { return nil }
             let categories: [SafeHarborIdentifier] = [
@@ -108,7 +139,10 @@ extension TextScrubber {
             }
             return ("[ID]", .otherIdentifiers)
         },
-        ScrubRule("uid", #"(?<![\d.])(?:\d{1,40}\.){4,40}\d{1,40}(?!\d|\.\d)"#) { match, _ in
+        ScrubRule(
+            "uid", #"(?<![\d.])(?:\d{1,40}\.){4,40}\d{1,40}(?!\d|\.\d)"#,
+            requires: ScrubRequirement(digitRun: 1, dots: 4)
+        ) { match, _ in
             match[0].hasPrefix("1.2.840.10008.") ? nil : ("[UID]", .otherIdentifiers)
         },
         // Safe Harbor (R), "any other unique identifying number, characteristic, or code": an unlabelled token of
@@ -116,7 +150,8 @@ extension TextScrubber {
         // replaced. Medical terms of that shape are rare; the lookaheads are bounded so the scan stays linear.
         ScrubRule(
             "code-token",
-            #"(?<![\p{L}\p{N}_\-])(?=[\p{L}\p{N}_\-]{0,63}\p{N})[\p{L}\p{N}][\p{L}\p{N}_\-]{5,63}(?![\p{L}\p{N}_\-])"#
+            #"(?<![\p{L}\p{N}_\-])(?=[\p{L}\p{N}_\-]{0,63}\p{N})[\p{L}\p{N}][\p{L}\p{N}_\-]{5,63}(?![\p{L}\p{N}_\-])"#,
+            requires: ScrubRequirement(digitRun: 1, codeToken: true)
         ) { match, _ in
             let token = match[0]
             guard token.filter(\.isLetter).count >= 2, token.contains(where: \.isNumber) else { return nil }
@@ -129,8 +164,11 @@ extension TextScrubber {
         ScrubRule(
             "ipv4",
             #"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)"#,
-            surrogate: "[IP]", category: .ipAddresses),
-        ScrubRule("ipv6", #"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])"#) { match, _ in
+            requires: ScrubRequirement(digitRun: 1, dots: 3), surrogate: "[IP]", category: .ipAddresses),
+        ScrubRule(
+            "ipv6", #"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])"#,
+            requires: ScrubRequirement(colons: 2)
+        ) { match, _ in
             isIPv6(match[0]) ? ("[IP]", .ipAddresses) : nil
         },
         ScrubRule(
@@ -138,7 +176,13 @@ extension TextScrubber {
             #"(?i:\b(tel(?:ephone)?|phone|ph|fax|facsimile|mobile|cell(?:ular)?|pager|beeper|home|work|direct|contact)"#
                 + #"(?![\p{L}])\.?"# + number + ")"
                 + #"[ \t]{0,3}[:#]?[ \t]{0,3}(\+?\(?\d[\d \t().\-]{5,20}\d"# + extensionSuffix + ")",
-            group: 2
+            group: 2,
+            requires: ScrubRequirement(
+                digitRun: 1,
+                anyWord: [
+                    "tel", "ph", "fax", "facsimile", "mobile", "cell", "pager", "beeper", "home", "work", "direct",
+                    "contact",
+                ])
         ) { match, _ in
             guard match[2].filter(\.isNumber).count >= 7 else { return nil }
             let label = match[1].lowercased()
@@ -147,7 +191,8 @@ extension TextScrubber {
         },
         ScrubRule(
             "phone-international",
-            #"(?<![\w+])\+\d{1,3}(?:[ \t.\-]?\(\d{1,4}\))?(?:[ \t.\-]?\d{1,5}){1,6}"# + extensionSuffix + #"(?!\d)"#
+            #"(?<![\w+])\+\d{1,3}(?:[ \t.\-]?\(\d{1,4}\))?(?:[ \t.\-]?\d{1,5}){1,6}"# + extensionSuffix + #"(?!\d)"#,
+            requires: ScrubRequirement(digitRun: 1, characters: "+")
         ) { match, _ in
             guard match[0].filter(\.isNumber).count >= 8 else { return nil }
             return phoneOrFax(match)
@@ -155,15 +200,16 @@ extension TextScrubber {
         ScrubRule(
             "phone-us",
             #"(?<![\w+\-.])(?:\+?1[ \t.\-]?)?(?:\(\d{3}\)[ \t]?\d{3}[ \t.\-]?\d{4}|\d{3}[.\-]\d{3}[.\-]\d{4})"#
-                + extensionSuffix + #"(?![\w\-])"#
+                + extensionSuffix + #"(?![\w\-])"#,
+            requires: ScrubRequirement(digitRun: 4, anyCharacter: "(.-")
         ) { match, _ in phoneOrFax(match) },
         // Dates: month name, day and year first, then numeric forms, then partial dates.
         ScrubRule(
             "date-month-day-year",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
-                + #"(,[ \t]{0,3}|[ \t]{1,3})(\d{4})(?!\d)"#
-        ,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
+                + #"(,[ \t]{0,3}|[ \t]{1,3})(\d{4})(?!\d)"#,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let day = Int(match[3]),
                 let year = Int(match[6]), DICOMDate(year: year, month: month, day: day) != nil
@@ -177,9 +223,9 @@ extension TextScrubber {
         ScrubRule(
             "date-day-month-year",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?|-|/|[ \t]{0,3}\.[ \t]{0,3})(?i:("#
-                + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4}|\d{2})(?!\d)"#
-        ,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
+                + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4}|\d{2})(?!\d)"#,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 2, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[4].lowercased()], let day = Int(match[1]) else { return nil }
             let separator = match[6]
@@ -195,7 +241,10 @@ extension TextScrubber {
             if !match[2].isEmpty { pieces[2] = TextDates.ordinal(moved.day, like: match[2]) }
             return match.rebuilt(0, replacing: pieces).map { ($0, .dates) }
         },
-        ScrubRule("date-iso", #"(?<![\d/.\-])(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d|[\-/.]\d)"#) { match, scrubber in
+        ScrubRule(
+            "date-iso", #"(?<![\d/.\-])(\d{4})([\-/.])(\d{1,2})\2(\d{1,2})(?!\d|[\-/.]\d)"#,
+            requires: ScrubRequirement(digitRun: 4, anyCharacter: "-/.")
+        ) { match, scrubber in
             guard let year = Int(match[1]), let month = Int(match[3]), let day = Int(match[4]),
                 DICOMDate(year: year, month: month, day: day) != nil
             else { return nil }
@@ -206,7 +255,10 @@ extension TextScrubber {
                 4: TextDates.number(moved.day, like: match[4]),
             ]).map { ($0, .dates) }
         },
-        ScrubRule("date-numeric", #"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[\-/.]\d)"#) {
+        ScrubRule(
+            "date-numeric", #"(?<![\d/.\-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?!\d|[\-/.]\d)"#,
+            requires: ScrubRequirement(digitRun: 2, anyCharacter: "/.-")
+        ) {
             match, scrubber in
             let separator = match[2]
             if match[4].count == 2, separator != "/" { return nil }
@@ -228,9 +280,9 @@ extension TextScrubber {
         },
         ScrubRule(
             "date-month-year",
-            #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4})(?!\d)"#
-        ,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
+            #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)(,?[ \t]{1,3}|-|/)(\d{4})(?!\d)"#,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 4, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard let month = TextDates.months[match[1].lowercased()], let year = Int(match[4]) else { return nil }
             guard let shift = scrubber.dateShift else { return (match[4], .dates) }
@@ -238,7 +290,10 @@ extension TextScrubber {
             return match.rebuilt(0, replacing: [1: TextDates.monthName(moved.month, like: match[1]), 4: String(moved.year)])
                 .map { ($0, .dates) }
         },
-        ScrubRule("date-numeric-month-year", #"(?<![\d/.\-])(\d{1,2})/(\d{4})(?!\d|[/.\-]\d)"#) { match, scrubber in
+        ScrubRule(
+            "date-numeric-month-year", #"(?<![\d/.\-])(\d{1,2})/(\d{4})(?!\d|[/.\-]\d)"#,
+            requires: ScrubRequirement(digitRun: 4, characters: "/")
+        ) { match, scrubber in
             guard let month = Int(match[1]), (1...12).contains(month), let year = Int(match[2]) else { return nil }
             guard let shift = scrubber.dateShift else { return (match[2], .dates) }
             guard let moved = TextDates.shift(year: year, month: month, by: shift) else { return nil }
@@ -248,9 +303,9 @@ extension TextScrubber {
         ScrubRule(
             "date-month-day",
             #"(?i:\b("# + TextDates.monthPattern + #")\b)(\.?)[ \t]{1,3}(\d{1,2})"# + ordinalSuffix
-                + #"(?!\d|[ \t]{0,3},?[ \t]{0,3}\d)"#
-        ,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
+                + #"(?!\d|[ \t]{0,3},?[ \t]{0,3}\d)"#,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard match[1].first?.isUppercase == true, let month = TextDates.months[match[1].lowercased()],
                 let day = Int(match[3])
@@ -260,9 +315,9 @@ extension TextScrubber {
         ScrubRule(
             "date-day-month",
             #"\b(\d{1,2})"# + ordinalSuffix + #"([ \t]{1,3}(?i:of[ \t]{1,3})?)(?i:("# + TextDates.monthPattern
-                + #")\b)(?!\.?[ \t]{0,3},?[ \t]{0,3}\d|[\-/]\d)"#
-        ,
-            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#
+                + #")\b)(?!\.?[ \t]{0,3},?[ \t]{0,3}\d|[\-/]\d)"#,
+            prefilter: #"(?i)jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"#,
+            requires: ScrubRequirement(digitRun: 1, anyWord: monthWords, wholeWord: true)
         ) { match, scrubber in
             guard match[4].first?.isUppercase == true, let month = TextDates.months[match[4].lowercased()],
                 let day = Int(match[1])
@@ -271,7 +326,8 @@ extension TextScrubber {
         },
         ScrubRule(
             "date-compact",
-            #"(?<![\w.+\-])(\d{4})(\d{2})(\d{2})((?:\d{2}){0,3}(?:\.\d{1,6})?)(?!\w|\.\d)"#
+            #"(?<![\w.+\-])(\d{4})(\d{2})(\d{2})((?:\d{2}){0,3}(?:\.\d{1,6})?)(?!\w|\.\d)"#,
+            requires: ScrubRequirement(digitRun: 8)
         ) { match, scrubber in
             guard let year = Int(match[1]), (1850...2150).contains(year), let month = Int(match[2]),
                 let day = Int(match[3]), DICOMDate(year: year, month: month, day: day) != nil
@@ -287,21 +343,26 @@ extension TextScrubber {
     static let contextRules: [ScrubRule] = [
         ScrubRule(
             "age-years",
-            #"(?<![\d.,])(\d{2,3})[ \t]{0,3}-?[ \t]{0,3}(?i:years?|yrs?|y/o|y\.o\.?|yo|y)(?![\p{L}])"#, group: 1
+            #"(?<![\d.,])(\d{2,3})[ \t]{0,3}-?[ \t]{0,3}(?i:years?|yrs?|y/o|y\.o\.?|yo|y)(?![\p{L}])"#, group: 1,
+            requires: ScrubRequirement(digitRun: 2, anyWord: ["y"])
         ) { match, _ in ageOver89(match[1]) },
-        ScrubRule("age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?!\d|\.\d)"#, group: 1) {
+        ScrubRule(
+            "age-labelled", #"(?i:\b(?:age|aged|age[ \t]{1,3}of))[ \t]{0,3}[:=]?[ \t]{0,3}(\d{2,3})(?!\d|\.\d)"#, group: 1,
+            requires: ScrubRequirement(digitRun: 2, anyWord: ["age"])
+        ) {
             match, _ in ageOver89(match[1])
         },
         ScrubRule(
             "name-list",
             #"\b(?i:Drs|Doctors)\.?[ \t]{1,3}("# + word + #"(?:[ \t]{0,3},[ \t]{0,3}"# + word + #"){0,10}"#
                 + #"(?:,?[ \t]{1,3}(?:and|&)[ \t]{1,3}"# + word + "))",
-            group: 1, prefilter: #"(?i)drs|doctors"#
+            group: 1, prefilter: #"(?i)drs|doctors"#, requires: ScrubRequirement(anyWord: ["drs", "doctors"])
         ) { match, _ in
             (namesInList(match[1]), .names)
         },
         ScrubRule(
             "name-titled", #"\b(?i:"# + titles + #")\b\.?[ \t]{1,3}("# + nameSequence + ")", group: 1,
+            requires: ScrubRequirement(anyWord: titles.split(separator: "|").map(String.init), wholeWord: true),
             surrogate: "[NAME]", category: .names),
         ScrubRule(
             "name-labelled",
@@ -311,22 +372,25 @@ extension TextScrubber {
                 + #"|emergency[ \t]{1,3}contact|next[ \t]{1,3}of[ \t]{1,3}kin|nok|mother|father|spouse|husband|wife"#
                 + #"|parent|contact|cc|author|technologist|resident|fellow|witness|interpreter|employer))"#
                 + #"[ \t]{0,3}:[ \t]{0,3}("# + labelledName + ")",
-            group: 1, prefilter: ":", surrogate: "[NAME]", category: .names),
+            group: 1, prefilter: ":", requires: ScrubRequirement(characters: ":"), surrogate: "[NAME]",
+            category: .names),
         ScrubRule(
             "name-by",
             #"(?i:\b(?:(?:electronically[ \t]{1,3})?signed|dictated|transcribed|reported|read|reviewed|verified|approved"#
                 + #"|interpreted|performed|examined|seen|referred|attested)[ \t]{1,3}by)[ \t]{0,3}:?[ \t]{0,3}"#
                 + #"(?!(?i:"# + titles + #")\b)("# + nameSequence + ")",
-            group: 1, surrogate: "[NAME]", category: .names),
+            group: 1, requires: ScrubRequirement(anyWord: ["by"]), surrogate: "[NAME]", category: .names),
         ScrubRule(
             "name-credential",
             #"\b("# + nameSequence + #"),?[ \t]{1,3}(?:MD|M\.D\.|DO|D\.O\.|RN|NP|PA-C|PhD|Ph\.D\.|DDS|DMD|FRCR|FRCPC|MBBS"#
                 + #"|MBChB|APRN|CRNA|RT\(R\))(?![\p{L}])"#,
-            group: 1, surrogate: "[NAME]", category: .names),
+            group: 1, requires: ScrubRequirement(anyWord: credentials, caseSensitive: true), surrogate: "[NAME]",
+            category: .names),
         ScrubRule(
             "address-labelled",
             #"(?i:\b(?:(?:home|street|mailing|residential|postal)[ \t]{1,3})?address\b)[ \t]{0,3}:[ \t]{0,3}([^\r\n]{3,160})"#,
-            group: 1, prefilter: #"(?i)address"#, surrogate: "[ADDRESS]", category: .geographic),
+            group: 1, prefilter: #"(?i)address"#, requires: ScrubRequirement(characters: ":", anyWord: ["address"]),
+            surrogate: "[ADDRESS]", category: .geographic),
         ScrubRule(
             "address-street",
             #"\b\d{1,6}[A-Za-z]?(?:-\d{1,4})?[ \t]{1,3}(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?[ \t]{1,3})?"#
@@ -335,20 +399,23 @@ extension TextScrubber {
                 + #"|circle|cir|highway|hwy|parkway|pkwy|square|sq|trail|trl|alley|plaza|crescent|close|row|walk|pike"#
                 + #"|route|rte|strasse|straße)\b\.?"#
                 + #"(?:,?[ \t]{0,3}(?i:apt|apartment|suite|ste|unit|room|rm|floor|fl|bldg|#)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9\-]{1,6})?"#,
-            surrogate: "[ADDRESS]", category: .geographic),
+            requires: ScrubRequirement(digitRun: 1, anyWord: streetSuffixStems), surrogate: "[ADDRESS]",
+            category: .geographic),
         ScrubRule(
-            "address-po-box", #"(?i)\bP\.?[ \t]?O\.?[ \t]{0,3}Box[ \t]{1,3}\d{1,10}"#, surrogate: "[ADDRESS]",
+            "address-po-box", #"(?i)\bP\.?[ \t]?O\.?[ \t]{0,3}Box[ \t]{1,3}\d{1,10}"#,
+            requires: ScrubRequirement(digitRun: 1, anyWord: ["box"]), surrogate: "[ADDRESS]",
             category: .geographic),
         ScrubRule(
             "address-apartment",
             #"(?i:\b(?:apt|apartment)\b)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9\-]{0,6}\d[A-Za-z0-9\-]{0,6}"#,
-            surrogate: "[ADDRESS]", category: .geographic),
+            requires: ScrubRequirement(digitRun: 1, anyWord: ["apt", "apartment"]), surrogate: "[ADDRESS]",
+            category: .geographic),
         ScrubRule(
             "address-city-state-zip",
             #"\b(\p{Lu}[\p{L}\p{M}'’.\-]{0,30}(?:[ \t]{1,3}\p{Lu}[\p{L}\p{M}'’.\-]{0,30}){0,3}),?[ \t]{1,3}("#
                 + stateCodes + "|" + stateNames + #")[ \t]{1,3}(\d{5}(?:-\d{4})?)(?!\d)"#
         ,
-            prefilter: #"(?<!\d)\d{5}(?!\d)"#
+            prefilter: #"(?<!\d)\d{5}(?!\d)"#, requires: ScrubRequirement(digitRun: 5)
         ) { match, scrubber in
             guard let zip = scrubber.zipPolicy.truncated(match[3]) else { return nil }
             return match.rebuilt(0, replacing: [1: "[CITY]", 3: zip + "**"]).map { ($0, .geographic) }
@@ -357,9 +424,9 @@ extension TextScrubber {
             "address-city-state",
             #"\b(\p{Lu}\p{Ll}[\p{L}\p{M}'’.\-]{0,30}(?:[ \t]{1,3}\p{Lu}\p{Ll}[\p{L}\p{M}'’.\-]{0,30}){0,2}),[ \t]{0,3}(?:"#
                 + unambiguousStateCodes + "|" + stateNames + #")(?![\p{L}\d])"#,
-            group: 1, surrogate: "[CITY]", category: .geographic),
+            group: 1, requires: ScrubRequirement(characters: ","), surrogate: "[CITY]", category: .geographic),
         ScrubRule("address-state-zip", #"\b(?:"# + stateCodes + "|" + stateNames + #")[ \t]{1,3}(\d{5}(?:-\d{4})?)(?!\d)"#, group: 1,
-            prefilter: #"(?<!\d)\d{5}(?!\d)"#
+            prefilter: #"(?<!\d)\d{5}(?!\d)"#, requires: ScrubRequirement(digitRun: 5)
         ) {
             match, scrubber in
             scrubber.zipPolicy.truncated(match[1]).map { ($0 + "**", .geographic) }
@@ -367,7 +434,8 @@ extension TextScrubber {
         ScrubRule(
             "address-zip-labelled",
             #"(?i:\b(?:zip(?:[ \t]{0,3}code)?|postal[ \t]{0,3}code|post[ \t]{0,3}code)\b)[ \t]{0,3}[:#]?[ \t]{0,3}(\d{5}(?:-\d{4})?)(?!\d)"#,
-            group: 1, prefilter: #"(?<!\d)\d{5}(?!\d)"#
+            group: 1, prefilter: #"(?<!\d)\d{5}(?!\d)"#,
+            requires: ScrubRequirement(digitRun: 5, anyWord: ["zip", "post"])
         ) { match, scrubber in
             scrubber.zipPolicy.truncated(match[1]).map { ($0 + "**", .geographic) }
         },

@@ -51,11 +51,21 @@ import Synchronization
 /// ```
 public struct TextScrubber: Sendable {
     /// The known identifiers of the patient the text belongs to, if known.
-    public var identity: PatientIdentity?
+    public var identity: PatientIdentity? {
+        didSet { matcher = Self.matcher(identity, zipPolicy) }
+    }
     /// The patient's date shift; without one, dates are reduced to their year.
     public var dateShift: DateShift?
     /// The ZIP code rule.
-    public var zipPolicy: ZIPCodePolicy
+    public var zipPolicy: ZIPCodePolicy {
+        didSet { matcher = Self.matcher(identity, zipPolicy) }
+    }
+
+    /// The matcher of ``identity``, built once per identity rather than once per text.
+    private var matcher: IdentityMatcher?
+    /// Whether rules are skipped on text that lacks what they need (``ScrubRequirement``); off only in tests
+    /// that compare the output against running every pattern on every text.
+    var checksRequirements = true
 
     /// Texts longer than this many UTF-16 code units are scrubbed in pieces cut at line breaks (or, failing
     /// that, at white space), which bounds memory and the cost of each pattern.
@@ -73,6 +83,11 @@ public struct TextScrubber: Sendable {
         self.identity = identity
         self.dateShift = dateShift
         self.zipPolicy = zipPolicy
+        matcher = Self.matcher(identity, zipPolicy)
+    }
+
+    private static func matcher(_ identity: PatientIdentity?, _ zipPolicy: ZIPCodePolicy) -> IdentityMatcher? {
+        identity.flatMap { $0.isEmpty ? nil : IdentityMatcher(identity: $0, zipPolicy: zipPolicy) }
     }
 
     /// Scrubs `text`.
@@ -108,22 +123,25 @@ public struct TextScrubber: Sendable {
         guard chunk.contains(where: { $0.isLetter || $0.isNumber }) else { return (chunk, [:]) }
         let units = Array(chunk.utf16)
         var spans = SpanSet(units: units)
-        let matcher = identity.flatMap { $0.isEmpty ? nil : IdentityMatcher(identity: $0, zipPolicy: zipPolicy) }
+        let traits = TextTraits(units)
         let identityMatches = matcher?.matches(in: units)
         for match in identityMatches?.identifiers ?? [] {
             spans.offer(match.range, text: match.surrogate, category: match.category)
         }
         spans.commit()
-        for rule in Self.identifierRules { apply(rule, to: chunk, units: units, spans: &spans) }
+        for rule in Self.identifierRules { apply(rule, to: chunk, units: units, traits: traits, spans: &spans) }
         for match in identityMatches?.birthDates ?? [] where spans.isFree(match.range) {
             spans.offer(match.range, text: match.surrogate, category: match.category)
         }
         spans.commit()
-        for rule in Self.contextRules { apply(rule, to: chunk, units: units, spans: &spans) }
+        for rule in Self.contextRules { apply(rule, to: chunk, units: units, traits: traits, spans: &spans) }
         return spans.applied()
     }
 
-    private func apply(_ rule: ScrubRule, to chunk: String, units: [UInt16], spans: inout SpanSet) {
+    private func apply(
+        _ rule: ScrubRule, to chunk: String, units: [UInt16], traits: TextTraits, spans: inout SpanSet
+    ) {
+        if checksRequirements, !rule.requirement.mayMatch(traits) { return }
         let whole = NSRange(location: 0, length: units.count)
         if let prefilter = rule.prefilter, prefilter.firstMatch(in: chunk, options: [], range: whole) == nil { return }
         for result in rule.regex.matches(in: chunk, options: [], range: whole) {
