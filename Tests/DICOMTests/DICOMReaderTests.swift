@@ -309,16 +309,19 @@ import Testing
         return (folder, url.path)
     }
 
-    private func largeFile(headerText: Int) throws -> DICOMFile {
-        var file = try #require(SyntheticStudy(seed: 2, slices: 1, size: 256).files().first)
+    private func largeFile(headerText: Int, size: Int = 256) throws -> DICOMFile {
+        var file = try #require(SyntheticStudy(seed: 2, slices: 1, size: size).files().first)
         file.dataset.set(DataElement(tag: Tag(0x0040_A160), vr: .UT, string: String(repeating: "x", count: headerText)))
         return file
     }
 
-    /// Headers are read from the file's first bytes when that is enough; the result equals a whole read.
-    @Test(arguments: [100, 40_000, 200_000])
-    func aHeaderReadEqualsTheWholeReadWhateverTheHeaderSize(headerText: Int) throws {
-        let (folder, path) = try write(try largeFile(headerText: headerText))
+    /// Headers are read from the file's first bytes when that is enough (8 KiB, then 64 KiB, then the whole
+    /// file; files up to 32 KiB whole at once); the result equals a whole read. Pixel data of 128 KiB (256²)
+    /// or 512 bytes (16²).
+    @Test(arguments: [(100, 256), (5_000, 256), (8_100, 256), (20_000, 256), (40_000, 256), (66_000, 256),
+                      (200_000, 256), (100, 16), (12_000, 16), (40_000, 16)])
+    func aHeaderReadEqualsTheWholeReadWhateverTheHeaderSize(headerText: Int, size: Int) throws {
+        let (folder, path) = try write(try largeFile(headerText: headerText, size: size))
         _ = folder
         var options = DICOMReader.Options.strict
         options.stopBeforePixels = true

@@ -80,31 +80,36 @@ public enum DICOMReader {
         }
     }
 
-    /// Bytes read from the start of a file when only its header is wanted.
-    static let headerPrefix = 32 * 1024
+    /// Bytes read from the start of a file when only its header is wanted: a first read, and a second, longer
+    /// one when the header did not end within the first.
+    static let headerPrefixes = [8 * 1024, 64 * 1024]
+    /// Files up to this size are read whole when only their header is wanted (one read, never a second).
+    static let wholeFileLimit = 32 * 1024
 
     /// With `stopBeforePixels`, most headers end in the file's first kilobytes: read those alone (one `pread`
     /// instead of mapping the file) and keep the result if parsing reached the pixel data without running out
-    /// of bytes; otherwise `nil`, and the caller reads the whole file. A file no longer than the prefix is
-    /// parsed whole here (read once).
+    /// of bytes; then a longer prefix; otherwise `nil`, and the caller reads the whole file. A file no longer
+    /// than ``wholeFileLimit`` (or than the prefix) is parsed whole here (read once).
     static func readHeaderPrefix(path: String, options: Options) throws(DICOMError) -> DICOMFile? {
-        let head = try MappedFile(path: path, prefix: headerPrefix)
-        guard head.isPrefix else {
-            // The prefix is the whole file: parse it here rather than have the caller read the file again.
-            return try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
-                try parse(buffer, fileName: path, deferSource: path, options: options)
+        for prefix in headerPrefixes {
+            let head = try MappedFile(path: path, prefix: prefix, wholeUpTo: wholeFileLimit)
+            guard head.isPrefix else {
+                // The prefix is the whole file: parse it here rather than have the caller read the file again.
+                return try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
+                    try parse(buffer, fileName: path, deferSource: path, options: options)
+                }
             }
-        }
-        let file: DICOMFile
-        do {
-            file = try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
-                try parse(buffer, fileName: path, deferSource: path, options: options)
+            let file: DICOMFile
+            do {
+                file = try head.withUnsafeBytes { (buffer) throws(DICOMError) -> DICOMFile in
+                    try parse(buffer, fileName: path, deferSource: path, options: options)
+                }
+            } catch {
+                continue  // a longer prefix, or the whole file, decides, and reports its own error
             }
-        } catch {
-            return nil  // the whole file decides, and reports its own error
+            if file.stoppedBeforePixels, !file.warnings.contains(where: { $0.code == .truncated }) { return file }
         }
-        guard file.stoppedBeforePixels, !file.warnings.contains(where: { $0.code == .truncated }) else { return nil }
-        return file
+        return nil
     }
 
     /// Reads a Part 10 file (or, in lenient mode, a bare data set) held in memory.

@@ -31,9 +31,10 @@ final class MappedFile {
     /// Whether only the first `count` bytes of a longer file are held.
     var isPrefix: Bool { fileSize > count }
 
-    /// Reads or maps the regular file at `path`; with `prefix`, reads at most that many bytes from its start.
+    /// Reads or maps the regular file at `path`; with `prefix`, reads at most that many bytes from its start,
+    /// or the whole file when it is no longer than `wholeUpTo`.
     /// - Throws: `DICOMError.Code.io` naming the path and the system's reason.
-    init(path: String, prefix: Int? = nil) throws(DICOMError) {
+    init(path: String, prefix: Int? = nil, wholeUpTo: Int = 0) throws(DICOMError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw MappedFile.systemError("cannot open the file", path: path) }
@@ -44,7 +45,7 @@ final class MappedFile {
             throw DICOMError(.io, "not a regular file", file: path)
         }
         fileSize = Int(info.st_size)
-        let size = min(fileSize, prefix ?? fileSize)
+        let size = fileSize <= wholeUpTo ? fileSize : min(fileSize, prefix ?? fileSize)
         guard size > 0 else {
             base = nil
             count = 0
