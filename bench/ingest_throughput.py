@@ -117,7 +117,9 @@ def main() -> None:
                     raise RuntimeError(f"{tool} handled {fetched} of {len(ids)} instances")
                 results[tool].append({"seconds": wall, "peak_rss_kib": rss})
                 print(f"run {run + 1} {tool}: {wall:.2f} s, peak RSS {rss / 1024:.1f} MiB", flush=True)
-                shutil.rmtree(run_dir)
+                # Run folders stay until the end: deleting thousands of files just before the next run makes
+                # the next run's file creations slower (ext4 without a journal skips inodes deleted in the
+                # last minute when it allocates one), which would charge one tool for the harness's cleanup.
         med = {t: statistics.median(r["seconds"] for r in rs) for t, rs in results.items()}
         summary = {
             "instances": len(ids), "source_bytes": source_bytes, "runs": args.runs, "results": results,

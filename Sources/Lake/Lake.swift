@@ -194,8 +194,51 @@ public struct Lake: Sendable {
         guard stat(file.path, &status) == 0 else {
             throw LakeError(.io, input: file.path, "the file to store is missing: \(Self.errnoText())")
         }
+        try place(file, sha256: digest)
+        return (digest, Int64(status.st_size))
+    }
+
+    /// Stores `bytes` (a file small enough to hold in memory) like ``storeIncoming(_:)``: hashed in memory,
+    /// written to `objects/.incoming` with one `write(2)` and renamed into place, so the file is never read
+    /// back.
+    ///
+    /// - Returns: The lowercase hex SHA-256 and size of the bytes.
+    /// - Throws: ``LakeError`` `.io` or `.crypto`.
+    func store(bytes: [UInt8]) throws(LakeError) -> (sha256: String, byteCount: Int64) {
+        let digest: String
+        do {
+            digest = Hex.encode(try SHA256.hash(bytes))
+        } catch {
+            throw LakeError(.crypto, input: "object", "the object cannot be hashed: \(error)")
+        }
+        let file = incomingFile()
+        defer { _ = Glibc.unlink(file.path) }
+        if FileManager.default.fileExists(atPath: objectURL(sha256: digest).path) { return (digest, Int64(bytes.count)) }
+        let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw LakeError(.io, input: file.path, "cannot be created: \(Self.errnoText())") }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress.map { $0 + written }, raw.count - written)
+            }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else {
+                let reason = Self.errnoText()
+                close(descriptor)
+                throw LakeError(.io, input: file.path, "cannot be written: \(reason)")
+            }
+            written += result
+        }
+        guard close(descriptor) == 0 else { throw LakeError(.io, input: file.path, "cannot be closed: \(Self.errnoText())") }
+        try place(file, sha256: digest)
+        return (digest, Int64(bytes.count))
+    }
+
+    /// Renames a written file into the store under `sha256`, unless a file of that name (the same bytes) is
+    /// there already.
+    private func place(_ file: URL, sha256 digest: String) throws(LakeError) {
         let destination = objectURL(sha256: digest)
-        if FileManager.default.fileExists(atPath: destination.path) { return (digest, Int64(status.st_size)) }
+        if FileManager.default.fileExists(atPath: destination.path) { return }
         // The folder usually exists: rename first, and make the folder only when the rename says it is missing.
         if Glibc.rename(file.path, destination.path) != 0 {
             guard errno == ENOENT else {
@@ -211,7 +254,6 @@ public struct Lake: Sendable {
                 throw LakeError(.io, input: destination.path, "the object cannot be stored: \(Self.errnoText())")
             }
         }
-        return (digest, Int64(status.st_size))
     }
 
     /// Makes every file stored so far durable, with their folders: one `syncfs(2)` of the object store's file

@@ -102,6 +102,29 @@ final class ScriptedSource: IngestSource {
         #expect(try test.count("SELECT count(*) FROM instances") == 2)
     }
 
+    /// Instances up to 1 MiB are de-identified into memory, larger ones streamed to a file; either way pixel
+    /// data the reader deferred (beyond 64 KiB) reaches the stored object byte for byte.
+    @Test func largePixelDataIsStoredWholeFromMemoryAndFromAFile() async throws {
+        let test = try TestLake()
+        var files: [String: [UInt8]] = [:]
+        var pixels: Set<[UInt8]> = []
+        for (name, size) in [("ct-256.dcm", 256), ("ct-1024.dcm", 1024)] {
+            let file = try #require(SyntheticStudy(seed: UInt64(size), slices: 1, size: size).files().first)
+            pixels.insert(try #require(file.dataset[.pixelData]?.bytes))
+            files[name] = try DICOMWriter.encode(file)
+        }
+        #expect(files["ct-1024.dcm"].map { $0.count > 1 << 20 } == true)
+        let source = ScriptedSource(files: files)
+        let report = try await test.pipeline().ingestOnce([IngestSourceDescriptor(source: source, kind: .folder)])
+        #expect(report.totals.committed == 2)
+        let stored = test.lake.storedFiles()
+        #expect(stored.count == 2)
+        for url in stored {
+            let file = try DICOMReader.read(contentsOf: url)
+            #expect(pixels.contains(try #require(file.dataset[.pixelData]?.bytes)))
+        }
+    }
+
     @Test func aStopRequestFinishesObjectsInFlightAndLeavesTheCursor() async throws {
         let test = try TestLake()
         let stop = StopSignal()

@@ -17,6 +17,10 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
 }
 
 extension IngestPipeline {
+    /// Instances up to this size are de-identified into memory and stored from there; larger ones are written
+    /// to a file as they are encoded, so their pixel data is never held whole.
+    static let inMemoryLimit: Int64 = 1 << 20
+
     /// File name extensions handled as documents; everything else must be DICOM.
     static let documentExtensions: Set<String> = [
         "txt", "text", "note", "csv", "json", "pdf", "doc", "docx", "rtf", "odt", "xls", "xlsx", "xml", "html", "htm",
@@ -126,8 +130,15 @@ extension IngestPipeline {
             }
             let incoming = lake.incomingFile()
             do {
-                _ = try DICOMWriter.write(output, to: incoming)
-                let stored = try lake.storeIncoming(incoming)
+                let stored: (sha256: String, byteCount: Int64)
+                if origin.sourceBytes <= Self.inMemoryLimit {
+                    // Encoded in memory, hashed there and written once; never read back.
+                    stored = try lake.store(bytes: try DICOMWriter.encode(output))
+                } else {
+                    // Large values (pixel data) are copied from the fetched file as the output is written.
+                    _ = try DICOMWriter.write(output, to: incoming)
+                    stored = try lake.storeIncoming(incoming)
+                }
                 return .prepared(
                     PreparedObject(
                         origin: origin,
@@ -173,10 +184,8 @@ extension IngestPipeline {
             case .fhirJSON: mediaType = "application/fhir+json"
             }
             let date = kind == .fhirJSON ? DocumentRecord.fhirDate(bytes) : nil
-            let incoming = lake.incomingFile()
             do {
-                try Data(bytes).write(to: incoming)
-                let stored = try lake.storeIncoming(incoming)
+                let stored = try lake.store(bytes: bytes)
                 return .prepared(
                     PreparedObject(
                         origin: origin, stored: .init(sha256: stored.sha256, byteCount: stored.byteCount, mediaType: mediaType),
@@ -185,7 +194,6 @@ extension IngestPipeline {
                                 patientPseudonym: pseudonym, kind: kind.rawValue, date: date?.0, year: date?.1,
                                 text: String(decoding: bytes, as: UTF8.self)))))
             } catch {
-                _ = Glibc.unlink(incoming.path)
                 return .transient(origin: origin, error: "the de-identified file cannot be stored: \(error)", countsAsAttempt: true)
             }
         }
