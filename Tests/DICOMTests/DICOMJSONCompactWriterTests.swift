@@ -1,5 +1,6 @@
 @testable import DICOM
 import Foundation
+import Synthesis
 import Testing
 
 /// The compact writer must produce exactly the bytes of the `JSONValue` tree serialised compactly.
@@ -24,18 +25,8 @@ import Testing
         try Self.expectSameOutput(file.fileMeta, name + " meta")
     }
 
-    /// Deterministic pseudo-random numbers (SplitMix64).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ choices: [T]) -> T { choices[Int(next() % UInt64(choices.count))] }
-    }
+    /// Deterministic pseudo-random numbers (the synthesis module's SplitMix64), so a failure can be replayed.
+    typealias Generator = SplitMix64
 
     static let pieces: [[UInt8]] = [
         Array("1.2.840.10008.5.1.4.1.1.2".utf8), Array("DOE^JOHN".utf8), Array("20240131".utf8), Array(" ".utf8),
@@ -88,7 +79,7 @@ import Testing
     }
 
     @Test func matchesTheTreeEncoderOnGeneratedDatasets() throws {
-        var generator = Generator(state: 20_240_131)
+        var generator = Generator(seed: 20_240_131)
         for index in 0..<3000 {
             try Self.expectSameOutput(Self.randomDataset(&generator, depth: 0), "dataset \(index)")
         }
