@@ -212,6 +212,8 @@ final class ScratchFiles: Sendable {
 
     init(lake: Lake) { self.lake = lake }
 
+    deinit { removeAll() }
+
     /// An empty working file's name (an idle one, or a fresh name in the lake's scratch folder).
     func take() -> URL {
         idle.withLock { $0.popLast() } ?? lake.scratchFile()
