@@ -12,6 +12,9 @@
 //    top-level tags; writing that again gives the same bytes (the writer is canonical, PS3.5 §7.1).
 // 3. Whatever lenient mode accepts either is refused by the writer with a `DICOMError`, or
 //    writes bytes that lenient mode reads back.
+// 4. Whatever either mode accepts, the DICOM JSON encoder (the compact writer the lake stores headers
+//    with) either refuses with a `DICOMError` or gives exactly the bytes of the JSONValue tree serialised
+//    compactly, and refuses exactly when the tree does.
 // A broken property calls `fatalError`, which libFuzzer reports as a crash and saves the input.
 
 /// Top-level tags other than group lengths, which a canonical writer may drop or recompute.
@@ -52,6 +55,15 @@ private func roundTrip(_ file: DICOMFile, mode: DICOMReader.Options.Mode, label:
     }
 }
 
+private func jsonMatchesTheTree(_ dataset: Dataset, label: String) {
+    let fast = try? DICOMJSON.encode(dataset)
+    let tree = try? DICOMJSON.value(of: dataset, characterSet: SpecificCharacterSet(terms: dataset.inheritedCharacterSetTerms))
+        .serialized(pretty: false)
+    if fast != tree {
+        fatalError("\(label): the compact JSON writer and the tree disagree (\(fast?.count ?? -1) vs \(tree?.count ?? -1) bytes)")
+    }
+}
+
 /// libFuzzer calls this once per input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -63,6 +75,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             options.stopBeforePixels = stopBeforePixels
             guard let file = try? DICOMReader.read(bytes: bytes, options: options) else { continue }
             roundTrip(file, mode: mode, label: "\(mode) stopBeforePixels=\(stopBeforePixels)")
+            jsonMatchesTheTree(file.dataset, label: "\(mode) stopBeforePixels=\(stopBeforePixels)")
         }
     }
     return 0
