@@ -44,14 +44,12 @@ import Testing
         #expect(server.acceptedConnections == 1)
     }
 
-    @Test func concurrentRequestsOpenAtMostOneConnectionPerPooledHandle() async throws {
-        let server = try KeepAliveServer()
-        defer { server.stop() }
-        let client = HTTPClient(configuration: .init(maximumIdleConnections: 4))
+    /// `workers` tasks at once, each sending `requestsEach` GETs one after the other; every answer must be 200.
+    static func sendConcurrently(_ client: HTTPClient, _ server: KeepAliveServer, workers: Int, requestsEach: Int) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<4 {
+            for worker in 0..<workers {
                 group.addTask {
-                    for index in 0..<25 {
+                    for index in 0..<requestsEach {
                         let response = try await client.send(HTTPRequest(url: server.url("/\(worker)/\(index)")))
                         #expect(response.status == 200)
                     }
@@ -59,6 +57,13 @@ import Testing
             }
             try await group.waitForAll()
         }
+    }
+
+    @Test func concurrentRequestsOpenAtMostOneConnectionPerPooledHandle() async throws {
+        let server = try KeepAliveServer()
+        defer { server.stop() }
+        let client = HTTPClient(configuration: .init(maximumIdleConnections: 4))
+        try await Self.sendConcurrently(client, server, workers: 4, requestsEach: 25)
         #expect(server.requests.count == 100)
         #expect(server.acceptedConnections <= 4)
         #expect(client.idleConnectionHandles <= 4)
@@ -68,17 +73,7 @@ import Testing
         let server = try KeepAliveServer()
         defer { server.stop() }
         let client = HTTPClient(configuration: .init(maximumIdleConnections: 2))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    for index in 0..<5 {
-                        let response = try await client.send(HTTPRequest(url: server.url("/\(worker)/\(index)")))
-                        #expect(response.status == 200)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await Self.sendConcurrently(client, server, workers: 8, requestsEach: 5)
         #expect(server.requests.count == 40)
         #expect(client.idleConnectionHandles <= 2)
     }
