@@ -142,15 +142,18 @@ public enum FetchResult: Sendable {
     case deletedBeforeFetch(SourceObjectRef)
 }
 
-/// An object downloaded to a local file.
+/// An object downloaded: in memory when small (``bytes``), else to a local file.
 public struct FetchedObject: Sendable {
     /// The object as it was requested.
     public let ref: SourceObjectRef
-    /// The file holding its bytes.
+    /// The file holding its bytes, unless they are in ``bytes``.
     public let file: URL
+    /// The object's bytes when the source kept it in memory (objects up to ``IngestSourceLimits/inMemoryBytes``
+    /// fetched over HTTP); then `file` was not written.
+    public let bytes: [UInt8]?
     /// The number of bytes in the file.
     public let byteCount: Int64
-    /// The SHA-256 of the file's bytes (FIPS 180-4), computed by reading the file back.
+    /// The SHA-256 of the object's bytes (FIPS 180-4), computed from memory or by reading the file back.
     public let sha256: [UInt8]
     /// The version of the bytes fetched: the ETag S3 sent with them, the folder file's `<mtime ns>-<size>`,
     /// Orthanc's change sequence number. It can differ from `ref.version` when the object changed after
@@ -158,11 +161,30 @@ public struct FetchedObject: Sendable {
     public let version: String
 
     /// Creates a fetched object.
-    public init(ref: SourceObjectRef, file: URL, byteCount: Int64, sha256: [UInt8], version: String) {
+    public init(
+        ref: SourceObjectRef, file: URL, byteCount: Int64, sha256: [UInt8], version: String, bytes: [UInt8]? = nil
+    ) {
         self.ref = ref
         self.file = file
+        self.bytes = bytes
         self.byteCount = byteCount
         self.sha256 = sha256
         self.version = version
     }
+}
+
+extension FetchedObject {
+    /// The object's bytes: ``bytes``, or the file's contents read whole.
+    /// - Throws: When the file cannot be read.
+    public func contents() throws -> [UInt8] {
+        if let bytes { return bytes }
+        return [UInt8](try Data(contentsOf: file))
+    }
+}
+
+/// Limits the HTTP sources share.
+public enum IngestSourceLimits {
+    /// Objects up to this size are fetched into memory (no working file is written); larger ones stream to
+    /// the working file.
+    public static let inMemoryBytes = 1 << 20
 }

@@ -114,6 +114,30 @@ public struct HTTPClient: Sendable {
         }
     }
 
+    /// Sends `request` and keeps a 2xx response body of at most `memoryLimit` bytes in memory (in `body`); a
+    /// longer one is streamed into `file` (created or truncated, mode 0600, only then) and
+    /// ``HTTPResponse/bodyIsInFile`` is set. Small objects so never touch the disk, large ones never sit in
+    /// memory whole. Blocks the calling thread.
+    ///
+    /// For other statuses the (size-limited) body is returned in memory and `file` is not touched.
+    /// - Throws: `HTTPError` as ``download(_:to:)``.
+    public func download(
+        _ request: HTTPRequest, to file: URL, keepingInMemoryUpTo memoryLimit: Int
+    ) throws(HTTPError) -> HTTPResponse {
+        let settings = settings
+        let sink = BodySink.spill(
+            path: file.path, memoryLimit: memoryLimit, errorLimit: min(configuration.maximumBodyBytes, 1 << 20))
+        return try handles.withHandle { (easy) throws(HTTPError) in try easy.perform(request, settings: settings, sink: sink) }
+    }
+
+    /// ``download(_:to:keepingInMemoryUpTo:)`` run on a Dispatch thread, off the cooperative pool.
+    /// - Throws: `HTTPError` as ``download(_:to:)``.
+    public func download(
+        _ request: HTTPRequest, to file: URL, keepingInMemoryUpTo memoryLimit: Int
+    ) async throws(HTTPError) -> HTTPResponse {
+        try await offPool { () throws(HTTPError) in try self.download(request, to: file, keepingInMemoryUpTo: memoryLimit) }
+    }
+
     /// ``send(_:)`` run on a Dispatch thread so the blocking transfer stays off the cooperative pool.
     /// - Throws: `HTTPError` as ``send(_:)``.
     public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {

@@ -16,6 +16,9 @@ enum BodySink {
     case memory(limit: Int)
     /// 2xx bodies into this open file; other statuses' bodies into memory up to `errorLimit`.
     case file(FileHandle, errorLimit: Int)
+    /// 2xx bodies into memory while they fit in `memoryLimit`; a longer one goes whole into the file at `path`
+    /// (created, mode 0600, only then). Other statuses' bodies into memory up to `errorLimit`.
+    case spill(path: String, memoryLimit: Int, errorLimit: Int)
 }
 
 /// Per-transfer state handed to curl's C callbacks as their `userdata` pointer.
@@ -29,6 +32,8 @@ private final class Transfer {
     let sink: BodySink
     var upload: (bytes: [UInt8], offset: Int)?
     var uploadFile: FileHandle?
+    /// The file a ``BodySink/spill(path:memoryLimit:errorLimit:)`` body went to, once it outgrew memory.
+    var spillFile: FileHandle?
 
     init(sink: BodySink) { self.sink = sink }
 
@@ -56,13 +61,33 @@ private final class Transfer {
             return appendToMemory(bytes, limit: limit)
         case .file(let handle, let errorLimit):
             guard (200..<300).contains(status) else { return appendToMemory(bytes, limit: errorLimit) }
-            do {
-                try handle.write(contentsOf: Data(bytes))
+            return write(bytes, to: handle)
+        case .spill(let path, let memoryLimit, let errorLimit):
+            guard (200..<300).contains(status) else { return appendToMemory(bytes, limit: errorLimit) }
+            if let spillFile { return write(bytes, to: spillFile) }
+            if body.count + bytes.count <= memoryLimit {
+                body.append(contentsOf: bytes)
                 return true
-            } catch {
-                failure = (.fileWrite, "cannot write the downloaded body: \(error.localizedDescription)")
+            }
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                failure = (.fileWrite, "cannot create the download file: \(String(cString: strerror(errno)))")
                 return false
             }
+            let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            spillFile = file
+            defer { body = [] }
+            return body.withUnsafeBytes { held in write(held, to: file) } && write(bytes, to: file)
+        }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer, to handle: FileHandle) -> Bool {
+        do {
+            try handle.write(contentsOf: Data(bytes))
+            return true
+        } catch {
+            failure = (.fileWrite, "cannot write the downloaded body: \(error.localizedDescription)")
+            return false
         }
     }
 
@@ -321,7 +346,16 @@ final class CurlEasy {
         if CCurl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status == 0 {
             status = transfer.status
         }
-        return HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+        var response = HTTPResponse(status: status, headers: transfer.headers, body: transfer.body)
+        if let spillFile = transfer.spillFile {
+            do {
+                try spillFile.close()
+            } catch {
+                throw failure(.fileWrite, "cannot close the download file: \(error.localizedDescription)")
+            }
+            response.bodyIsInFile = true
+        }
+        return response
     }
 }
 

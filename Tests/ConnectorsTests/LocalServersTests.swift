@@ -56,6 +56,43 @@ struct OrthancServerTests {
         #expect(try Data(contentsOf: copy) == Data(contentsOf: source))
     }
 
+    /// A body up to the memory limit stays in memory and the file is never made; a longer one goes whole to the
+    /// file; an error body stays in memory and leaves the file alone.
+    @Test func aDownloadKeepsSmallBodiesInMemoryAndSpillsLargerOnesToTheFile() async throws {
+        let orthanc = try await LocalServers.orthanc()
+        let client = HTTPClient(configuration: .init(credentials: orthanc.credentials))
+        let source = try pydicomTestFile("CT_small.dcm")
+        let bytes = [UInt8](try Data(contentsOf: source))
+        var upload = HTTPRequest(method: "POST", url: orthanc.baseURL.appendingPathComponent("instances"))
+        upload.body = .file(source)
+        upload.headers = [("Content-Type", "application/dicom")]
+        let stored = try await client.send(upload)
+        let storedJSON = try #require(try JSONSerialization.jsonObject(with: Data(stored.body)) as? [String: Any])
+        let fileURL = orthanc.baseURL.appendingPathComponent("instances/\(try #require(storedJSON["ID"] as? String))/file")
+        let directory = try TemporaryDirectory(prefix: "orthanc-spill")
+
+        for (name, limit, inFile) in [("exact", bytes.count, false), ("larger", bytes.count + 1, false),
+                                      ("one-short", bytes.count - 1, true), ("zero", 0, true)] {
+            let target = directory.file(name)
+            let response = try await client.download(HTTPRequest(url: fileURL), to: target, keepingInMemoryUpTo: limit)
+            #expect(response.status == 200)
+            #expect(response.bodyIsInFile == inFile, "\(name)")
+            if inFile {
+                #expect(response.body.isEmpty)
+                #expect(try Data(contentsOf: target) == Data(bytes))
+            } else {
+                #expect(response.body == bytes)
+                #expect(!FileManager.default.fileExists(atPath: target.path), "\(name)")
+            }
+        }
+        let missing = directory.file("missing")
+        let url = orthanc.baseURL.appendingPathComponent("instances/no-such-instance/file")
+        let response = try await client.download(HTTPRequest(url: url), to: missing, keepingInMemoryUpTo: 0)
+        #expect(response.status == 404)
+        #expect(!response.bodyIsInFile)
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+    }
+
     @Test func keepsAnErrorBodyInMemoryInsteadOfTheDownloadFile() async throws {
         let orthanc = try await LocalServers.orthanc()
         let client = HTTPClient(configuration: .init(credentials: orthanc.credentials))

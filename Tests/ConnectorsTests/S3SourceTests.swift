@@ -51,13 +51,14 @@ struct S3SourceTests {
         }
     }
 
-    @Test func listsAPrefixInPagesAndFetchesObjectsStreamedToDisk() async throws {
+    @Test func listsAPrefixInPagesAndFetchesSmallObjectsIntoMemoryAndLargeOnesToDisk() async throws {
         let s3 = try await LocalServers.s3()
         let (bucket, p) = try await Self.makeBucket(s3)
         var bodies: [String: [UInt8]] = [:]
         for index in 0..<5 {
             let key = "\(p)in/study \(index)/slice+\(index).dcm"
-            bodies[key] = try SecureRandom.bytes(count: 1000 + index * 70_000)
+            // 1 kB to 1.2 MB: the last one is above the in-memory limit (1 MiB) and goes to the working file.
+            bodies[key] = try SecureRandom.bytes(count: 1000 + index * 300_000)
             try await Self.put(s3, bucket, key, bodies[key] ?? [])
         }
         try await Self.put(s3, bucket, "\(p)other/x.dcm", [1, 2, 3])
@@ -86,7 +87,11 @@ struct S3SourceTests {
             }
             #expect(object.byteCount == Int64(body.count))
             #expect(object.sha256 == (try SHA256.hash(body)))
-            #expect(try SHA256.hash(contentsOf: scratch.file("\(index)")) == (try SHA256.hash(body)))
+            #expect(try SHA256.hash(object.contents()) == (try SHA256.hash(body)))
+            let inMemory = body.count <= IngestSourceLimits.inMemoryBytes
+            #expect((object.bytes != nil) == inMemory)
+            #expect(FileManager.default.fileExists(atPath: scratch.file("\(index)").path) == !inMemory)
+            if !inMemory { #expect(try SHA256.hash(contentsOf: scratch.file("\(index)")) == (try SHA256.hash(body))) }
             #expect(object.version == ref.version)
         }
     }
@@ -122,7 +127,8 @@ struct S3SourceTests {
             return
         }
         #expect(object.version == after["\(p)a.txt"]?.version)
-        #expect(try Data(contentsOf: scratch.file("a")) == Data("second version".utf8))
+        #expect(try object.contents() == Array("second version".utf8))
+        #expect(object.bytes != nil)  // a small object is kept in memory; the working file is never written
     }
 
     @Test func aWrongSecretIsACredentialsError() async throws {

@@ -175,7 +175,8 @@ public struct S3Source: IngestSource {
             let request = try signedRequest(path: "/\(bucket)/\(object.id)", query: [], operation: operation)
             let response: HTTPResponse
             do throws(HTTPError) {
-                response = try await client.download(request, to: file)
+                response = try await client.download(
+                    request, to: file, keepingInMemoryUpTo: IngestSourceLimits.inMemoryBytes)
             } catch {
                 throw ConnectorError(error, source: sourceID, operation: operation, objectLabel: label,
                                      objectKey: object.id)
@@ -184,15 +185,16 @@ public struct S3Source: IngestSource {
             throw failure(response, operation: operation, key: object.id)
         }
         if !response.isSuccess { return .deletedBeforeFetch(object) }
-        let (size, digest) = try await OrthancSource.measure(
-            file, source: sourceID, operation: operation, label: label, key: object.id)
+        let (size, digest, bytes) = try await OrthancSource.measure(
+            response, file, source: sourceID, operation: operation, label: label, key: object.id)
         if let announced = response.header("Content-Length").flatMap({ Int64($0) }), announced != size {
             throw ConnectorError(.integrity, source: sourceID, operation: operation, objectLabel: label,
                                  objectKey: object.id,
                                  reason: "received \(size) bytes but Content-Length announced \(announced)")
         }
         let eTag = response.header("ETag").map(ListBucketResult.unquotedETag) ?? object.version
-        return .fetched(FetchedObject(ref: object, file: file, byteCount: size, sha256: digest, version: eTag))
+        return .fetched(
+            FetchedObject(ref: object, file: file, byteCount: size, sha256: digest, version: eTag, bytes: bytes))
     }
 
     private static func isMissingKey(_ response: HTTPResponse) -> Bool {

@@ -7,6 +7,9 @@ public struct HTTPResponse: Sendable {
     /// The body, unless it was streamed to a file by ``HTTPClient/download(_:to:)`` (then empty, or the error
     /// body of a non-2xx response).
     public var body: [UInt8]
+    /// Whether a 2xx body was written to the file given to ``HTTPClient/download(_:to:keepingInMemoryUpTo:)``
+    /// (then `body` is empty) rather than kept in `body`.
+    public internal(set) var bodyIsInFile = false
 
     /// Creates a response.
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {

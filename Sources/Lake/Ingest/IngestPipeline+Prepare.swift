@@ -39,7 +39,8 @@ extension IngestPipeline {
         return name[name.index(after: dot)...].lowercased()
     }
 
-    /// Fetches one object to a scratch file, de-identifies it and stores the result in the object store.
+    /// Fetches one object (into memory when the source keeps it there, else to a scratch file), de-identifies
+    /// it and stores the result in the object store.
     /// Never throws: every failure is a quarantine or a transient result.
     func prepare(_ ref: SourceObjectRef, objectKey: String, descriptor: IngestSourceDescriptor) async -> PreparationResult {
         let scratch = scratchFiles.take()
@@ -85,9 +86,9 @@ extension IngestPipeline {
         return await offPool { () -> PreparationResult in
             if isDocument {
                 return pipeline.prepareDocument(
-                    scratch, origin: objectOrigin, key: ref.id, pattern: descriptor.documentPatientPattern)
+                    fetched, origin: objectOrigin, key: ref.id, pattern: descriptor.documentPatientPattern)
             }
-            return pipeline.prepareInstance(scratch, origin: objectOrigin)
+            return pipeline.prepareInstance(fetched, origin: objectOrigin)
         }
     }
 
@@ -97,24 +98,33 @@ extension IngestPipeline {
 
     /// Whether the file starts like DICOM: `DICM` after a 128-byte preamble (PS3.10 §7.1), or a bare data set
     /// beginning with a group 0002 or 0008 tag in little-endian order.
-    static func looksLikeDICOM(_ file: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+    static func looksLikeDICOM(_ object: FetchedObject) -> Bool {
+        if let bytes = object.bytes { return looksLikeDICOM(head: bytes.prefix(132)) }
+        guard let handle = try? FileHandle(forReadingFrom: object.file) else { return false }
         defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
+        return looksLikeDICOM(head: [UInt8]((try? handle.read(upToCount: 132)) ?? Data())[...])
+    }
+
+    private static func looksLikeDICOM(head: ArraySlice<UInt8>) -> Bool {
+        let head = Array(head)
         if head.count >= 132, head[128..<132].elementsEqual(Array("DICM".utf8)) { return true }
         return head.count >= 8 && head[1] == 0x00 && (head[0] == 0x02 || head[0] == 0x08)
             && !(head[2] == 0 && head[3] == 0)
     }
 
-    func prepareInstance(_ scratch: URL, origin: PreparedObject.Origin) -> PreparationResult {
-        guard Self.looksLikeDICOM(scratch) else {
+    func prepareInstance(_ fetched: FetchedObject, origin: PreparedObject.Origin) -> PreparationResult {
+        guard Self.looksLikeDICOM(fetched) else {
             return quarantine(origin, "notDICOM", "the object is not a DICOM file (no DICM prefix, no data set)")
         }
         var options = DICOMReader.Options.lenient
         options.deferThreshold = 64 * 1024
         let file: DICOMFile
         do {
-            file = try DICOMReader.read(contentsOf: scratch, options: options)
+            if let bytes = fetched.bytes {
+                file = try DICOMReader.read(bytes: bytes, options: options)
+            } else {
+                file = try DICOMReader.read(contentsOf: fetched.file, options: options)
+            }
         } catch {
             return quarantine(origin, "unreadableDICOM", "the DICOM file cannot be read: \(error.reason)")
         }
@@ -152,13 +162,13 @@ extension IngestPipeline {
     }
 
     func prepareDocument(
-        _ scratch: URL, origin: PreparedObject.Origin, key: String, pattern: DocumentPatientPattern?
+        _ fetched: FetchedObject, origin: PreparedObject.Origin, key: String, pattern: DocumentPatientPattern?
     ) -> PreparationResult {
         let fileName = "document." + Self.pathExtension(key)
         guard origin.sourceBytes <= Int64(DocumentDeidentifier.maximumTextBytes) else {
             return quarantine(origin, "invalidDocument", "\(fileName): larger than \(DocumentDeidentifier.maximumTextBytes) bytes")
         }
-        guard let data = try? Data(contentsOf: scratch) else {
+        guard let data = try? fetched.contents() else {
             return .transient(origin: origin, error: "the fetched document cannot be read back", countsAsAttempt: true)
         }
         let patientID = pattern?.patientID(in: key)
@@ -173,7 +183,7 @@ extension IngestPipeline {
             }
         }
         let identity = identities.identity(forPatientID: patientID)
-        switch documents.deidentify(bytes: [UInt8](data), fileName: fileName, identity: identity, dateShift: dateShift) {
+        switch documents.deidentify(bytes: data, fileName: fileName, identity: identity, dateShift: dateShift) {
         case .quarantined(let error):
             return quarantine(origin, error.code.rawValue, error.description)
         case .deidentified(let bytes, let kind, _):
