@@ -48,7 +48,8 @@ public protocol IngestSource: Sendable {
     ///   source's ``RetryPolicy`` before they are thrown.
     func listChanges(after cursor: SourceCursor?, limit: Int) async throws -> ChangeBatch
 
-    /// Downloads one object into `file` (created or replaced), streaming it to disk.
+    /// Downloads one object: into memory (``FetchedObject/bytes``) when the source keeps small objects there,
+    /// else into `file` (created or replaced), streaming it to disk.
     ///
     /// - Returns: ``FetchResult/fetched(_:)`` with size, SHA-256 and version, or
     ///   ``FetchResult/deletedBeforeFetch`` when the object no longer exists (not an error: ingest goes on).
