@@ -156,7 +156,7 @@ public struct Lake: Sendable {
     }
 
     /// A fresh file name for an object being written, in the object store's file system.
-    func incomingFile() -> URL {
+    private func incomingFile() -> URL {
         incomingDirectory.appendingPathComponent(Self.uniqueFileName(), isDirectory: false)
     }
 
@@ -182,7 +182,7 @@ public struct Lake: Sendable {
     ///
     /// - Returns: The lowercase hex SHA-256 and size of the file.
     /// - Throws: ``LakeError`` `.io` or `.crypto`.
-    func storeIncoming(_ file: URL) throws(LakeError) -> (sha256: String, byteCount: Int64) {
+    private func storeIncoming(_ file: URL) throws(LakeError) -> (sha256: String, byteCount: Int64) {
         defer { _ = Glibc.unlink(file.path) }
         let digest: String
         do {
@@ -213,7 +213,6 @@ public struct Lake: Sendable {
         }
         let file = incomingFile()
         defer { _ = Glibc.unlink(file.path) }
-        if FileManager.default.fileExists(atPath: objectURL(sha256: digest).path) { return (digest, Int64(bytes.count)) }
         let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw LakeError(.io, input: file.path, "cannot be created: \(Self.errnoText())") }
         var written = 0
@@ -232,6 +231,23 @@ public struct Lake: Sendable {
         guard close(descriptor) == 0 else { throw LakeError(.io, input: file.path, "cannot be closed: \(Self.errnoText())") }
         try place(file, sha256: digest)
         return (digest, Int64(bytes.count))
+    }
+
+    /// Stores the file `write` writes into a fresh file of `objects/.incoming`, like ``storeIncoming(_:)``: for
+    /// objects too large to hold in memory, streamed as they are written. The file is removed when `write`
+    /// fails.
+    ///
+    /// - Returns: The lowercase hex SHA-256 and size of the file.
+    /// - Throws: What `write` throws, or ``LakeError`` `.io` or `.crypto`.
+    func store(writing write: (URL) throws -> Void) throws -> (sha256: String, byteCount: Int64) {
+        let file = incomingFile()
+        do {
+            try write(file)
+        } catch {
+            _ = Glibc.unlink(file.path)
+            throw error
+        }
+        return try storeIncoming(file)
     }
 
     /// Renames a written file into the store under `sha256`, unless a file of that name (the same bytes) is

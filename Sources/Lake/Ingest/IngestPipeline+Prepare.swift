@@ -17,10 +17,6 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
 }
 
 extension IngestPipeline {
-    /// Instances up to this size are de-identified into memory and stored from there; larger ones are written
-    /// to a file as they are encoded, so their pixel data is never held whole.
-    static let inMemoryLimit: Int64 = 1 << 20
-
     /// File name extensions handled as documents; everything else must be DICOM.
     static let documentExtensions: Set<String> = [
         "txt", "text", "note", "csv", "json", "pdf", "doc", "docx", "rtf", "odt", "xls", "xlsx", "xml", "html", "htm",
@@ -99,14 +95,13 @@ extension IngestPipeline {
     /// Whether the file starts like DICOM: `DICM` after a 128-byte preamble (PS3.10 §7.1), or a bare data set
     /// beginning with a group 0002 or 0008 tag in little-endian order.
     static func looksLikeDICOM(_ object: FetchedObject) -> Bool {
-        if let bytes = object.bytes { return looksLikeDICOM(head: bytes.prefix(132)) }
+        if let bytes = object.bytes { return looksLikeDICOM(head: Array(bytes.prefix(132))) }
         guard let handle = try? FileHandle(forReadingFrom: object.file) else { return false }
         defer { try? handle.close() }
-        return looksLikeDICOM(head: [UInt8]((try? handle.read(upToCount: 132)) ?? Data())[...])
+        return looksLikeDICOM(head: [UInt8]((try? handle.read(upToCount: 132)) ?? Data()))
     }
 
-    private static func looksLikeDICOM(head: ArraySlice<UInt8>) -> Bool {
-        let head = Array(head)
+    private static func looksLikeDICOM(head: [UInt8]) -> Bool {
         if head.count >= 132, head[128..<132].elementsEqual(Array("DICM".utf8)) { return true }
         return head.count >= 8 && head[1] == 0x00 && (head[0] == 0x02 || head[0] == 0x08)
             && !(head[2] == 0 && head[3] == 0)
@@ -138,16 +133,14 @@ extension IngestPipeline {
             case .failure(let failure): return quarantine(origin, failure.code, failure.reason)
             case .success(let made): record = made
             }
-            let incoming = lake.incomingFile()
             do {
                 let stored: (sha256: String, byteCount: Int64)
-                if origin.sourceBytes <= Self.inMemoryLimit {
+                if origin.sourceBytes <= Int64(IngestSourceLimits.inMemoryBytes) {
                     // Encoded in memory, hashed there and written once; never read back.
                     stored = try lake.store(bytes: try DICOMWriter.encode(output))
                 } else {
                     // Large values (pixel data) are copied from the fetched file as the output is written.
-                    _ = try DICOMWriter.write(output, to: incoming)
-                    stored = try lake.storeIncoming(incoming)
+                    stored = try lake.store { file in _ = try DICOMWriter.write(output, to: file) }
                 }
                 return .prepared(
                     PreparedObject(
@@ -155,7 +148,6 @@ extension IngestPipeline {
                         stored: .init(sha256: stored.sha256, byteCount: stored.byteCount, mediaType: "application/dicom"),
                         content: .instance(record)))
             } catch {
-                _ = Glibc.unlink(incoming.path)
                 return .transient(origin: origin, error: "the de-identified file cannot be stored: \(error)", countsAsAttempt: true)
             }
         }
@@ -231,8 +223,9 @@ final class ScratchFiles: Sendable {
 
     /// Empties `file` and keeps it for the next object; removes it when it cannot be emptied or enough are kept.
     func give(_ file: URL) {
-        // A file that was never created (the fetch failed before it) is not kept: truncate fails on it.
-        if Glibc.truncate(file.path, 0) == 0, idle.withLock({ files in
+        // A name no file was made under (the object was fetched into memory, or the fetch failed first) is
+        // kept as well: there is nothing to empty.
+        if Glibc.truncate(file.path, 0) == 0 || errno == ENOENT, idle.withLock({ files in
             guard files.count < Self.maximumIdle else { return false }
             files.append(file)
             return true
