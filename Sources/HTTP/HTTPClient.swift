@@ -1,5 +1,4 @@
 public import Foundation
-import Glibc
 
 /// A blocking-call-safe HTTP/1.1 client over libcurl, usable from any thread or task.
 ///
@@ -83,11 +82,7 @@ public struct HTTPClient: Sendable {
     /// - Throws: `HTTPError` when the request is malformed, the transfer fails (`.transport`, with curl's
     ///   message) or the body exceeds ``Configuration/maximumBodyBytes`` (`.responseTooLarge`).
     public func send(_ request: HTTPRequest) throws(HTTPError) -> HTTPResponse {
-        let settings = settings
-        let sink = BodySink.memory(limit: configuration.maximumBodyBytes)
-        return try handles.withHandle { (easy) throws(HTTPError) in
-            try easy.perform(request, settings: settings, sink: sink)
-        }
+        try perform(request, sink: .memory(limit: configuration.maximumBodyBytes))
     }
 
     /// Sends `request` and streams a 2xx response body into `file` (created or truncated), so large objects
@@ -98,20 +93,12 @@ public struct HTTPClient: Sendable {
     /// storage; a caller that keeps it durably flushes it (the lake flushes what it stores).
     /// - Throws: `HTTPError` as ``send(_:)``, or `.fileWrite` when `file` cannot be created or written.
     public func download(_ request: HTTPRequest, to file: URL) throws(HTTPError) -> HTTPResponse {
-        // open(2) in place: a working copy needs no atomic replacement (a temporary file and a rename per
-        // download), and mode 0600 keeps patient data from other users.
-        let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
+        guard let handle = BodySink.openWorkingFile(path: file.path) else {
             throw HTTPError(.fileWrite, method: request.method, url: request.url,
                             detail: "cannot create \(file.lastPathComponent): \(String(cString: strerror(errno)))")
         }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
-        let settings = settings
-        let sink = BodySink.file(handle, errorLimit: min(configuration.maximumBodyBytes, 1 << 20))
-        return try handles.withHandle { (easy) throws(HTTPError) in
-            try easy.perform(request, settings: settings, sink: sink)
-        }
+        return try perform(request, sink: .file(handle, errorLimit: errorBodyLimit))
     }
 
     /// Sends `request` and keeps a 2xx response body of at most `memoryLimit` bytes in memory (in `body`); a
@@ -124,11 +111,17 @@ public struct HTTPClient: Sendable {
     public func download(
         _ request: HTTPRequest, to file: URL, keepingInMemoryUpTo memoryLimit: Int
     ) throws(HTTPError) -> HTTPResponse {
+        try perform(request, sink: .spill(path: file.path, memoryLimit: memoryLimit, errorLimit: errorBodyLimit))
+    }
+
+    /// Performs `request` on a handle of this client's pool, its body going to `sink`.
+    private func perform(_ request: HTTPRequest, sink: BodySink) throws(HTTPError) -> HTTPResponse {
         let settings = settings
-        let sink = BodySink.spill(
-            path: file.path, memoryLimit: memoryLimit, errorLimit: min(configuration.maximumBodyBytes, 1 << 20))
         return try handles.withHandle { (easy) throws(HTTPError) in try easy.perform(request, settings: settings, sink: sink) }
     }
+
+    /// The largest error body a download keeps in memory (the server's error document).
+    private var errorBodyLimit: Int { min(configuration.maximumBodyBytes, 1 << 20) }
 
     /// ``download(_:to:keepingInMemoryUpTo:)`` run on a Dispatch thread, off the cooperative pool.
     /// - Throws: `HTTPError` as ``download(_:to:)``.

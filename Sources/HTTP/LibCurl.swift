@@ -19,6 +19,14 @@ enum BodySink {
     /// 2xx bodies into memory while they fit in `memoryLimit`; a longer one goes whole into the file at `path`
     /// (created, mode 0600, only then). Other statuses' bodies into memory up to `errorLimit`.
     case spill(path: String, memoryLimit: Int, errorLimit: Int)
+
+    /// Opens the working file at `path` for a body, in place (`open(2)` creating or truncating it, mode 0600 so
+    /// patient data stays from other users; a working copy needs no atomic replacement, which would cost a
+    /// temporary file and a rename per download); `nil` with `errno` set when it cannot be opened.
+    static func openWorkingFile(path: String) -> FileHandle? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        return descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
+    }
 }
 
 /// Per-transfer state handed to curl's C callbacks as their `userdata` pointer.
@@ -69,12 +77,10 @@ private final class Transfer {
                 body.append(contentsOf: bytes)
                 return true
             }
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else {
+            guard let file = BodySink.openWorkingFile(path: path) else {
                 failure = (.fileWrite, "cannot create the download file: \(String(cString: strerror(errno)))")
                 return false
             }
-            let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             spillFile = file
             defer { body = [] }
             return body.withUnsafeBytes { held in write(held, to: file) } && write(bytes, to: file)
