@@ -133,51 +133,10 @@ public struct OrthancSource: IngestSource {
             throw failure(status: response.status, operation: operation, objectLabel: object.id)
         }
         if response.status == 404 { return .deletedBeforeFetch(object) }
-        let (size, digest, bytes) = try await Self.measure(
-            response, file, source: sourceID, operation: operation, label: object.id)
-        if let announced = response.header("Content-Length").flatMap({ Int64($0) }), announced != size {
-            throw ConnectorError(.integrity, source: sourceID, operation: operation, objectLabel: object.id,
-                                 reason: "received \(size) bytes but Content-Length announced \(announced)")
-        }
         return .fetched(
-            FetchedObject(ref: object, file: file, byteCount: size, sha256: digest, version: object.version, bytes: bytes))
-    }
-
-    /// The size, SHA-256 and (when kept in memory) bytes of a 2xx download: from the response's body, or from
-    /// the file it went to.
-    static func measure(
-        _ response: HTTPResponse, _ file: URL, source: String, operation: String, label: String?, key: String? = nil
-    ) async throws -> (Int64, [UInt8], [UInt8]?) {
-        if response.bodyIsInFile {
-            let (size, digest) = try await measure(file, source: source, operation: operation, label: label, key: key)
-            return (size, digest, nil)
-        }
-        do {
-            return (Int64(response.body.count), try SHA256.hash(response.body), response.body)
-        } catch {
-            throw ConnectorError(.io, source: source, operation: operation, objectLabel: label, objectKey: key,
-                                 reason: "cannot hash the downloaded body: \(error)")
-        }
-    }
-
-    /// The size and SHA-256 of a downloaded file, read off the cooperative pool.
-    static func measure(
-        _ file: URL, source: String, operation: String, label: String?, key: String? = nil
-    ) async throws -> (Int64, [UInt8]) {
-        do {
-            return try await offPool {
-                // stat(2), not FileManager's attributes (those also look up the owner's names and the xattrs).
-                var status = stat()
-                guard stat(file.path, &status) == 0 else {
-                    throw ConnectorError(.io, source: source, operation: operation, objectLabel: label, objectKey: key,
-                                         reason: "cannot stat the downloaded file: \(String(cString: strerror(errno)))")
-                }
-                return (Int64(status.st_size), try SHA256.hash(contentsOf: file))
-            }
-        } catch {
-            throw ConnectorError(.io, source: source, operation: operation, objectLabel: label, objectKey: key,
-                                 reason: "cannot read back the downloaded file: \(error)")
-        }
+            try await FetchedObject.downloaded(
+                object, response: response, file: file, version: object.version, source: sourceID,
+                operation: operation, label: object.id))
     }
 
     private struct ChangesPage: Decodable {

@@ -185,16 +185,11 @@ public struct S3Source: IngestSource {
             throw failure(response, operation: operation, key: object.id)
         }
         if !response.isSuccess { return .deletedBeforeFetch(object) }
-        let (size, digest, bytes) = try await OrthancSource.measure(
-            response, file, source: sourceID, operation: operation, label: label, key: object.id)
-        if let announced = response.header("Content-Length").flatMap({ Int64($0) }), announced != size {
-            throw ConnectorError(.integrity, source: sourceID, operation: operation, objectLabel: label,
-                                 objectKey: object.id,
-                                 reason: "received \(size) bytes but Content-Length announced \(announced)")
-        }
         let eTag = response.header("ETag").map(ListBucketResult.unquotedETag) ?? object.version
         return .fetched(
-            FetchedObject(ref: object, file: file, byteCount: size, sha256: digest, version: eTag, bytes: bytes))
+            try await FetchedObject.downloaded(
+                object, response: response, file: file, version: eTag, source: sourceID, operation: operation,
+                label: label, key: object.id))
     }
 
     private static func isMissingKey(_ response: HTTPResponse) -> Bool {
