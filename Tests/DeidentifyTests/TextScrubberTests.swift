@@ -1,4 +1,5 @@
 import DICOM
+import Foundation
 import Testing
 
 @testable import Deidentify
@@ -90,6 +91,32 @@ import Testing
             #expect(!result.text.contains(planted), "\(planted) in \(result.text)")
         }
         #expect(result.text.contains("056**"))
+    }
+
+    @Test func findsNamesRunTogetherWithTheTextInScriptsWrittenWithoutSpaces() {
+        var identity = PatientIdentity()
+        identity.add(personName: PersonName(parsing: "Yamada^Taro=山田^太郎=やまだ^たろう"))
+        identity.addName(family: "王", given: ["伟"])
+        identity.addName(family: "홍", given: ["길동"])
+        let cases: [(String, String)] = [
+            ("山田太郎様の所見：異常なし。", "[NAME]様の所見：異常なし。"),
+            ("患者やまだたろうさん、山田・太郎。", "患者[NAME]さん、[NAME]。"),
+            ("太郎山田氏", "[NAME]氏"),
+            ("山田さんは来院。", "[NAME]さんは来院。"),
+            ("王伟的报告。伟大的王国。", "[NAME]的报告。伟大的王国。"),
+            ("환자 홍길동은 퇴원했다. 길동씨.", "환자 [NAME]은 퇴원했다. [NAME]씨."),
+            // Decomposed Hangul (NFD) is found too.
+            ("환자 \("홍길동".decomposedStringWithCanonicalMapping)은", "환자 [NAME]은"),
+            ("Yamada Taro; 山本太一", "[NAME]; 山本太一"),
+        ]
+        for (text, expected) in cases {
+            let result = scrub(text, identity: identity)
+            #expect(result.text == expected, "\(text)")
+            #expect(count(result, .names) >= 1, "\(text)")
+        }
+        // A one-character name alone is an ordinary word, and text of a patient without such names is untouched.
+        #expect(scrub("伟大的王国。", identity: identity).text == "伟大的王国。")
+        #expect(scrub("山田太郎様", identity: Self.identity()).text == "山田太郎様")
     }
 
     @Test func doesNotOverMatchInitialsOrNamesInsideWords() {

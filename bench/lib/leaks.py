@@ -14,6 +14,8 @@ any file names). Every byte of every output file is searched for every planted v
   whose profiles do not map onto the table's options) skips nothing but times;
 - matching is ASCII case-insensitive, on the value encoded in its planted Specific Character Set (as LO
   and as PN, PS3.5 §6.1) and in UTF-8; patterns shorter than 3 bytes are dropped;
+- a DICOM output is searched twice: as bytes, and as its text values decoded by pydicom into UTF-8 (a value
+  in an ISO 2022 character set that runs on from the text around it shows only when decoded);
 - dates and date-times count only in their own file (outputs are matched to corpus files by SOP Instance
   UID or by relative path) and only between non-digits: an 8-digit date can occur by chance inside the
   digits of a new UID, and a shifted date can equal another patient's original one.
@@ -167,6 +169,40 @@ def sop_instance_uid(path: Path) -> str | None:
         return None
 
 
+TEXT_VRS = {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UI", "UR", "UT"}
+
+
+def decoded_text(path: Path) -> bytes | None:
+    """The text values of a DICOM file (file meta and every nested data set) as pydicom decodes them from their
+    Specific Character Set, in UTF-8, one per line; None for other files. A value in a code-switching
+    character set (ISO 2022) that runs on from the text around it shares no escape sequence with its own
+    encoding, so only the decoded text shows it."""
+    with open(path, "rb") as handle:
+        head = handle.read(132)
+    if head[128:132] != b"DICM" and path.suffix.lower() != ".dcm":
+        return None
+    try:
+        import pydicom  # noqa: PLC0415
+        ds = pydicom.dcmread(path, stop_before_pixels=True, force=True)
+    except Exception:  # noqa: BLE001 - unreadable: the byte search alone
+        return None
+    lines: list[str] = []
+
+    def collect(dataset) -> None:
+        for elem in dataset.iterall():
+            if elem.VR in TEXT_VRS and elem.value is not None:
+                value = elem.value
+                values = value if isinstance(value, (list, pydicom.multival.MultiValue)) else [value]
+                lines.append("\\".join(str(v) for v in values))
+
+    try:
+        collect(getattr(ds, "file_meta", None) or pydicom.Dataset())
+        collect(ds)
+    except Exception:  # noqa: BLE001 - a value pydicom cannot decode: what was collected so far
+        pass
+    return "\n".join(lines).encode("utf-8", "replace")
+
+
 def count(corpus: Path, output: Path, options_name: str, origin_of: dict[str, str] | None = None,
           ignore: tuple[str, ...] = ("deid-report.json",)) -> dict:
     """Searches every file under `output` for the planted values of `corpus/manifest.json`.
@@ -202,22 +238,30 @@ def count(corpus: Path, output: Path, options_name: str, origin_of: dict[str, st
     occurrences = 0
     outputs = {k: v for k, v in output_files(output).items() if Path(k).name not in ignore}
     for name, path in sorted(outputs.items()):
-        data = fold(path.read_bytes())
-        text = data.decode("latin-1")
         origin = (origin_of or {}).get(name, name)
-        for end, (key, indices) in automaton.iter(text):
-            start = end - len(key) + 1
-            for index in indices:
-                planted = searched[index]
-                if planted["kind"] in ("date", "datetime"):
-                    if origin != planted["file"]:
+        decoded = decoded_text(path)
+        views = [(name, fold(path.read_bytes()))]
+        if decoded is not None:
+            views.append((name + " (decoded)", fold(decoded)))
+        found_here: set[int] = set()
+        for label, data in views:
+            text = data.decode("latin-1")
+            for end, (key, indices) in automaton.iter(text):
+                start = end - len(key) + 1
+                for index in indices:
+                    planted = searched[index]
+                    if planted["kind"] in ("date", "datetime"):
+                        if origin != planted["file"]:
+                            continue
+                        before = data[start - 1] if start > 0 else 0x20
+                        after = data[end + 1] if end + 1 < len(data) else 0x20
+                        if 0x30 <= before <= 0x39 or 0x30 <= after <= 0x39:
+                            continue
+                    if label != name and index in found_here:
                         continue
-                    before = data[start - 1] if start > 0 else 0x20
-                    after = data[end + 1] if end + 1 < len(data) else 0x20
-                    if 0x30 <= before <= 0x39 or 0x30 <= after <= 0x39:
-                        continue
-                occurrences += 1
-                leaked.setdefault(index, []).append("%s@%d" % (name, start))
+                    found_here.add(index)
+                    occurrences += 1
+                    leaked.setdefault(index, []).append("%s@%d" % (label, start))
 
     by_group = Counter(kind_group(searched[i]) for i in leaked)
     checked_by_group = Counter(kind_group(p) for p in searched)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Finds the values of a ``PatientIdentity`` in text: names word by word, other values on their normalised
-/// letters and digits.
+/// Finds the values of a ``PatientIdentity`` in text: names word by word (in scripts written without spaces,
+/// anywhere), other values on their normalised letters and digits.
 struct IdentityMatcher: Sendable {
     /// A found value: its UTF-16 range in the text, surrogate and kind.
     struct Match {
@@ -20,6 +20,9 @@ struct IdentityMatcher: Sendable {
     private let maximumLength: Int
     /// The phrases in search order, with their UTF-16 units.
     private let phrases: [(phrase: PatientIdentity.Phrase, units: [UInt16])]
+    /// The names in scripts written without spaces, in search order, with their UTF-16 units and whether each is a
+    /// single character.
+    private let unspaced: [(units: [UInt16], isSingle: Bool)]
 
     /// Prepares the matching of `identity`'s values (once per identity, not per text).
     init(identity: PatientIdentity, zipPolicy: ZIPCodePolicy) {
@@ -38,6 +41,8 @@ struct IdentityMatcher: Sendable {
         maximumLength = (lengths.max() ?? 0) + 4  // folding can shorten ("ß" is one unit, "ss" two)
         phrases = identity.phrases.sorted(by: { ($0.kind, $0.normalized) < ($1.kind, $1.normalized) })
             .map { ($0, Array($0.normalized.utf16)) }
+        unspaced = identity.unspacedNames.sorted(by: { $0.lexicographicallyPrecedes($1) })
+            .map { ($0, String(decoding: $0, as: UTF16.self).count == 1) }
     }
 
     /// Separators tolerated between the letters and digits of one identifier, phone number or address.
@@ -48,7 +53,7 @@ struct IdentityMatcher: Sendable {
     /// The matches in a text given as UTF-16 code units: names and identifiers, and, apart, birth dates; each list
     /// sorted and disjoint. Surrogate pairs count as separators (no identifier is written with them).
     func matches(in units: [UInt16]) -> (identifiers: [Match], birthDates: [Match]) {
-        var found = nameMatches(units)
+        var found = nameMatches(units) + unspacedMatches(units)
         var birthDates: [Match] = []
         if !identity.phrases.isEmpty {
             let stream = NormalizedStream(units)
@@ -122,6 +127,62 @@ struct IdentityMatcher: Sendable {
             index = last + 1
         }
         return matches
+    }
+
+    /// Characters that may stand between the parts of one name written without spaces.
+    private static let nameJoiners: Set<UInt16> = [0x20, 0x5E, 0xB7, 0x3000, 0x30FB, 0xFF65]
+
+    /// The names in scripts written without spaces (``PatientIdentity/unspacedNames``), found anywhere in the text:
+    /// there no space marks where a name ends (`山田太郎様の所見`). Occurrences that touch, or stand one joiner apart,
+    /// become one match. A one-character name (a Chinese family or given name) is matched only as part of such a
+    /// run, never alone, as initials are: alone it is as likely an ordinary word.
+    private func unspacedMatches(_ units: [UInt16]) -> [Match] {
+        guard !unspaced.isEmpty else { return [] }
+        var found: [(range: Range<Int>, isSingle: Bool)] = []
+        for name in unspaced {
+            var offset = 0
+            while let location = Self.firstOffset(of: name.units, in: units, from: offset) {
+                found.append((location..<(location + name.units.count), name.isSingle))
+                offset = location + 1
+            }
+        }
+        guard let first = found.min(by: { $0.range.lowerBound < $1.range.lowerBound }) else { return [] }
+        found.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        var matches: [Match] = []
+        var run = first.range
+        var pieces = 0
+        var hasWholeName = false
+        for entry in found {
+            let touches = entry.range.lowerBound <= run.upperBound
+                || (entry.range.lowerBound == run.upperBound + 1 && Self.nameJoiners.contains(units[run.upperBound]))
+            if !touches {
+                if hasWholeName || pieces > 1 { matches.append(Match(range: run, surrogate: "[NAME]", category: .names)) }
+                run = entry.range
+                pieces = 0
+                hasWholeName = false
+            }
+            run = run.lowerBound..<max(run.upperBound, entry.range.upperBound)
+            pieces += 1
+            hasWholeName = hasWholeName || !entry.isSingle
+        }
+        if hasWholeName || pieces > 1 { matches.append(Match(range: run, surrogate: "[NAME]", category: .names)) }
+        return matches
+    }
+
+    /// The first offset at or after `start` where `needle` occurs in `text`, unit for unit.
+    static func firstOffset(of needle: [UInt16], in text: [UInt16], from start: Int) -> Int? {
+        guard let first = needle.first, needle.count <= text.count else { return nil }
+        let last = text.count - needle.count
+        var offset = start
+        while offset <= last {
+            if text[offset] == first {
+                var index = 1
+                while index < needle.count, text[offset + index] == needle[index] { index += 1 }
+                if index == needle.count { return offset }
+            }
+            offset += 1
+        }
+        return nil
     }
 
     /// Whether two words are separated only by a few spaces, commas, periods, hyphens or `^`.
@@ -207,18 +268,7 @@ struct IdentityMatcher: Sendable {
 
         /// The first offset at or after `start` where `needle` occurs, unit for unit (as a literal search does).
         func firstOffset(of needle: [UInt16], from start: Int) -> Int? {
-            guard let first = needle.first, needle.count <= text.count else { return nil }
-            let last = text.count - needle.count
-            var offset = start
-            while offset <= last {
-                if text[offset] == first {
-                    var index = 1
-                    while index < needle.count, text[offset + index] == needle[index] { index += 1 }
-                    if index == needle.count { return offset }
-                }
-                offset += 1
-            }
-            return nil
+            IdentityMatcher.firstOffset(of: needle, in: text, from: start)
         }
     }
 

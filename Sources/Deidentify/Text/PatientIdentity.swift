@@ -1,3 +1,4 @@
+import Foundation
 public import DICOM
 
 /// The known identifiers of one patient, gathered from their DICOM and FHIR data, so that every document linked
@@ -5,7 +6,8 @@ public import DICOM
 ///
 /// Values are normalised when added and matched exactly on normalised tokens: names case- and
 /// diacritic-insensitively word by word (`"Müller"` also matches `"MULLER"`, `"muller"` and `"Mueller"`), so
-/// `"Family, Given"`, `"Given Family"`, `"FAMILY^GIVEN"` and `"given family"` are all found; identifiers, phone
+/// `"Family, Given"`, `"Given Family"`, `"FAMILY^GIVEN"` and `"given family"` are all found (names in scripts
+/// written without spaces, such as `山田^太郎`, anywhere in a text, whole or family and given joined); identifiers, phone
 /// numbers, e-mail addresses and address parts on their letters and digits only, so `"(617) 555-0123"`,
 /// `"617.555.0123"` and `"6175550123"` are one number. A match never starts or ends inside a longer word or number.
 ///
@@ -45,6 +47,11 @@ public struct PatientIdentity: Sendable, Hashable {
     private(set) var nameWords: Set<String> = []
     private(set) var particleWords: Set<String> = []
     private(set) var initials: Set<String> = []
+    /// Names in scripts written without spaces (``TextFolding/isUnspacedScript(_:)``), as written (NFC and NFD),
+    /// with the family and given names also joined in both orders: found anywhere in a text, not word by word.
+    /// Kept as UTF-16 units, because strings that are canonically equivalent compare equal and a set of strings
+    /// would keep only one of the two forms.
+    private(set) var unspacedNames: Set<[UInt16]> = []
     private(set) var phrases: Set<Phrase> = []
     private(set) var birthDates: Set<DICOMDate> = []
 
@@ -52,13 +59,14 @@ public struct PatientIdentity: Sendable, Hashable {
     public init() {}
 
     /// Whether nothing is known.
-    public var isEmpty: Bool { nameWords.isEmpty && phrases.isEmpty && birthDates.isEmpty }
+    public var isEmpty: Bool { nameWords.isEmpty && unspacedNames.isEmpty && phrases.isEmpty && birthDates.isEmpty }
 
     /// Adds every value of `other`.
     public mutating func formUnion(_ other: PatientIdentity) {
         nameWords.formUnion(other.nameWords)
         particleWords.formUnion(other.particleWords)
         initials.formUnion(other.initials)
+        unspacedNames.formUnion(other.unspacedNames)
         phrases.formUnion(other.phrases)
         birthDates.formUnion(other.birthDates)
     }
@@ -78,10 +86,17 @@ public struct PatientIdentity: Sendable, Hashable {
         }
     }
 
-    /// Adds a name given by its parts (FHIR HumanName `family` and `given`, DICOM PN components).
+    /// Adds a name given by its parts (FHIR HumanName `family` and `given`, DICOM PN components). In scripts
+    /// written without spaces the parts are also added joined, family first and given first (`山田太郎`,
+    /// `太郎山田`), so that a one-character family or given name is found as part of the whole name.
     public mutating func addName(family: String?, given: [String] = []) {
         if let family { addName(family) }
         for part in given { addName(part) }
+        let parts = ([family ?? ""] + given).map { TextFolding.letterRuns($0).joined() }.filter { !$0.isEmpty }
+        guard parts.count > 1, parts.contains(where: { $0.unicodeScalars.contains(where: TextFolding.isUnspacedScript) })
+        else { return }
+        addUnspacedName(parts.joined())
+        addUnspacedName((parts.dropFirst() + [parts[0]]).joined())
     }
 
     /// Adds every component group of a DICOM Person Name (PS3.5 §6.2.1): family, given, middle names; prefix and
@@ -93,17 +108,36 @@ public struct PatientIdentity: Sendable, Hashable {
     }
 
     private mutating func addNameWords(of text: String) {
-        for word in TextFolding.nameWords(text) {
-            if Self.titlesAndSuffixes.contains(word) { continue }
-            if word.count == 1 {
-                initials.insert(word)
-            } else if Self.particles.contains(word) {
-                particleWords.insert(word)
+        guard text.utf8.contains(where: { $0 >= 0x80 }) else {
+            for word in TextFolding.nameWords(text) { addNameWord(word) }
+            return
+        }
+        for run in TextFolding.letterRuns(text) {
+            if run.unicodeScalars.contains(where: TextFolding.isUnspacedScript) {
+                addUnspacedName(run)
             } else {
-                nameWords.insert(word)
-                if let first = word.first { initials.insert(String(first)) }
+                addNameWord(TextFolding.folded(run))
             }
         }
+    }
+
+    /// Adds one folded word of a name: an initial, a particle or a name word.
+    private mutating func addNameWord(_ word: String) {
+        if Self.titlesAndSuffixes.contains(word) { return }
+        if word.count == 1 {
+            initials.insert(word)
+        } else if Self.particles.contains(word) {
+            particleWords.insert(word)
+        } else {
+            nameWords.insert(word)
+            if let first = word.first { initials.insert(String(first)) }
+        }
+    }
+
+    /// Adds a name in a script written without spaces, in both canonical forms (Hangul syllables decompose).
+    private mutating func addUnspacedName(_ name: String) {
+        unspacedNames.insert(Array(name.precomposedStringWithCanonicalMapping.utf16))
+        unspacedNames.insert(Array(name.decomposedStringWithCanonicalMapping.utf16))
     }
 
     // MARK: Other identifiers

@@ -91,6 +91,12 @@ enum TextFolding {
 
     /// ``nameWords(_:)`` scalar by scalar, for text of any script.
     static func scalarNameWords(_ text: some StringProtocol) -> [String] {
+        letterRuns(text).map { folded($0) }
+    }
+
+    /// The runs of letters of a text as written (not folded), apostrophes inside a run dropped: the words of
+    /// ``nameWords(_:)`` before folding.
+    static func letterRuns(_ text: some StringProtocol) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
@@ -100,12 +106,26 @@ enum TextFolding {
             } else if isApostrophe(scalar), !current.isEmpty, index + 1 < scalars.count, isLetter(scalars[index + 1]) {
                 continue
             } else if !current.isEmpty {
-                words.append(folded(String(current)))
+                words.append(String(current))
                 current = String.UnicodeScalarView()
             }
         }
-        if !current.isEmpty { words.append(folded(String(current))) }
+        if !current.isEmpty { words.append(String(current)) }
         return words
+    }
+
+    /// Whether a scalar belongs to a script written without spaces between words (Han, kana, Hangul, Thai, Lao,
+    /// Myanmar, Khmer): there a name runs into the words around it (`山田太郎様`, `홍길동은`), so word boundaries
+    /// cannot delimit it.
+    static func isUnspacedScript(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0E00...0x0EFF, 0x1000...0x109F, 0x1100...0x11FF, 0x1780...0x17FF, 0x2E80...0x2FDF, 0x3040...0x31FF,
+            0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA960...0xA97F, 0xAC00...0xD7FF, 0xF900...0xFAFF, 0xFF66...0xFFDC,
+            0x20000...0x3FFFF:
+            return true
+        default:
+            return false
+        }
     }
 
     /// The alphanumeric characters of a value, folded: `"(617) 555-0123"` → `"6175550123"`.

@@ -37,7 +37,12 @@ import Synchronization
 /// reader what was there. ZIP codes become `021**`; shifted dates stay dates. Output is deterministic: the same
 /// text, identity, shift and policy always give the same bytes.
 ///
+/// The patient's own names in scripts written without spaces (Han, kana, Hangul, Thai) are found anywhere in the
+/// text, not only between word boundaries (`山田太郎様の所見` → `[NAME]様の所見`); a one-character name is
+/// found only as part of the patient's longer name.
+///
 /// Not caught: names that carry no title, label, credential or identity entry (a relative named in passing),
+/// a one-character family or given name written alone in those scripts, half-width forms of a full-width name,
 /// misspelt names, cities without a state or ZIP code, bare 7- or 10-digit phone numbers without a label or
 /// separators, numbers without a label that look like measurements, identifiers split across lines, dates
 /// written in words ("the fifth of April") or relative to events, and anything in images. Biometric identifiers

@@ -12,8 +12,8 @@ struct Demo: ParsableCommand {
             Today: synthesizes a small CT study with made-up patient data, writes it as DICOM Part 10,
             reads every file back, prints the first one, and checks that each file survives a
             read → write → read round trip element by element and byte for byte; then synthesizes a
-            corpus with planted PHI, de-identifies it, and searches the output for the patients'
-            identifiers. The ingest, lake, privacy and federation steps are added as they are built.
+            corpus with planted PHI, de-identifies it, and searches the output for every planted
+            value. The ingest, lake, privacy and federation steps are added as they are built.
             """,
         arguments: [
             .option("dir", valueName: "dir", help: "Where to write the demo's files.", default: "a new temporary folder"),
@@ -90,18 +90,18 @@ struct Demo: ParsableCommand {
         say("   wrote \(report.dicomWritten) DICOM instances and \(report.documentsWritten) documents to \(clean.path)")
         let reasons = Dictionary(grouping: report.quarantined, by: \.code).map { "\($0.value.count) \($0.key)" }.sorted()
         say("   quarantined \(report.quarantined.count), never copied: \(reasons.joined(separator: ", "))")
-        var names = 0
-        var found = 0
-        for patient in manifest.patients {
-            for name in [patient.familyName, patient.givenName, patient.mrn, patient.ssn, patient.email] where name.count >= 4 {
-                names += 1
-                for file in FileManager.default.enumerator(atPath: clean.path)?.compactMap({ $0 as? String }) ?? [] {
-                    let data = (try? Data(contentsOf: clean.appendingPathComponent(file))) ?? Data()
-                    if data.range(of: Data(name.utf8)) != nil { found += 1 }
-                }
-            }
+        let search = PlantedValueSearch(manifest: manifest, options: configuration.options)
+        var leaks = 0
+        var outputs = 0
+        for path in FileManager.default.enumerator(atPath: clean.path)?.compactMap({ $0 as? String }) ?? [] {
+            let file = clean.appendingPathComponent(path)
+            guard (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            outputs += 1
+            leaks += try search.leaks(inFile: file, name: path, mirrored: path).count
         }
-        say("   byte search of every output for the patients' names, MRNs, SSNs and e-mail addresses: \(found) of \(names) found")
+        say("   search of all \(outputs) outputs (bytes, and DICOM text decoded) for the \(search.values.count) planted")
+        say("   values the profile removes: \(leaks) found")
+        guard leaks == 0 else { throw DemoFailure(message: "\(leaks) planted values found in the de-identified output") }
         say("Next (make demo): a node on a synthetic hospital — Orthanc and S3 on loopback, ingest, DP cohort queries.")
         say("Not built yet: the federation (mTLS transport, coordinator, federated learning).")
     }
