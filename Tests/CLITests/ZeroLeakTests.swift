@@ -19,7 +19,7 @@ import Testing
         try Data((0..<48).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }).write(to: key)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
         let fedlake = try ToolLocator.fedlake()
-        let synth = try ProcessRunner.run(fedlake, ["synth", "--out", corpus.path, "--patients", "2", "--seed", "7"])
+        let synth = try ProcessRunner.run(fedlake, ["synth", "--out", corpus.path, "--patients", "5", "--seed", "7"])
         #expect(synth.status == 0, "\(synth.standardError)")
         let deid = try ProcessRunner.run(
             fedlake, ["deid", "--out", output.path, "--key-file", key.path] + options.flatMap { ["--option", $0] } + [corpus.path])

@@ -70,6 +70,8 @@ import Testing
         "referred by", "attested by", "address", "home address", "mailing address", "Patient's name",
         "referring physician", "next of kin", "emergency contact", "guardian", "Drs", "Doctors", "of", "&",
         "Apt", "apartment", "Box", "P.O.", "PO", "MA", "NY", "Texas", "New York", "District of Columbia",
+        "Reference", "reference", "REF", "Ref.", "ref no.", "Reference Number", "ref #", "Ref ID", "reference code",
+        "CANARY-AAAGD", "AB_CDE", "X-RAY",
     ] + TextScrubber.titles.split(separator: "|").map(String.init)
         + TextDates.monthPattern.split(separator: "|").map(String.init) + TextScrubber.credentials
     static let credentials = ["MD", "M.D.", "RN", "PhD", "Ph.D.", "DO", "NP", "PA-C", "FRCPC", "RT(R)", "md", "Md"]

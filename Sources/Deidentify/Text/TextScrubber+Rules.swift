@@ -139,6 +139,19 @@ extension TextScrubber {
             }
             return ("[ID]", .otherIdentifiers)
         },
+        // A code after a reference label (Safe Harbor R): `Reference ABCDE-FGHIJ`, `Ref. no: 44-XQ7`. The value is
+        // upper case and structured like a code (a digit, a hyphen or an underscore), so that "Reference range"
+        // and "REFERENCE STANDARD" stay; a code of digits and letters without a label is the `code-token` rule's.
+        ScrubRule(
+            "reference-code",
+            #"(?i:\b(?:reference|ref\.?)(?:[ \t]{1,3}(?:number|num\.?|no\.?|nr\.?|#|id|code))?)(?![\p{L}])"#
+                + #"[ \t]{0,3}[:#=]?[ \t]{0,3}([A-Z0-9](?:[A-Z0-9]|[\-_/.](?=[A-Z0-9])){3,39})(?![A-Za-z0-9])"#,
+            group: 1, requires: ScrubRequirement(anyWord: ["ref"])
+        ) { match, _ in
+            let value = match[1]
+            let isCode = value.contains(where: \.isNumber) || value.contains("-") || value.contains("_")
+            return isCode ? ("[ID]", .otherIdentifiers) : nil
+        },
         ScrubRule(
             "uid", #"(?<![\d.])(?:\d{1,40}\.){4,40}\d{1,40}(?!\d|\.\d)"#,
             requires: ScrubRequirement(digitRun: 1, dots: 4)
