@@ -1,4 +1,5 @@
 import Crypto
+import DICOM
 public import Foundation
 import Glibc
 
@@ -143,27 +144,14 @@ public struct FolderSource: IngestSource {
             throw ConnectorError(.notFound, source: sourceID, operation: "walking the folder",
                                  reason: "the folder does not exist or is not a directory")
         }
-        var entries: [Entry] = []
-        var pending = [""]
-        while let relative = pending.popLast() {
-            let directory = relative.isEmpty ? root.path : root.path + "/" + relative
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: directory)
-            } catch {
-                throw ConnectorError(.io, source: sourceID, operation: "walking the folder",
-                                     reason: "cannot read a directory: \(error.localizedDescription)")
+        var entries: [Entry]
+        do {
+            entries = try FileTree.regularFiles(under: root.path, skippingHidden: true).map {
+                Entry(path: $0, bytes: Array($0.utf8))
             }
-            for name in names where !name.hasPrefix(".") {
-                let path = relative.isEmpty ? name : relative + "/" + name
-                var info = stat()
-                guard lstat(root.path + "/" + path, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR: pending.append(path)
-                case S_IFREG: entries.append(Entry(path: path, bytes: Array(path.utf8)))
-                default: continue  // symbolic links, sockets, devices
-                }
-            }
+        } catch {
+            throw ConnectorError(.io, source: sourceID, operation: "walking the folder",
+                                 reason: "cannot read a directory: \(String(cString: strerror(error.code)))")
         }
         entries.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         return entries

@@ -63,21 +63,21 @@ public struct BatchDeidentifier: Sendable {
             documents == nil || !hasDocuments
             ? PatientIndex() : PatientIndex.build(jobs: jobs, concurrency: concurrency)
         let folders = OutputFolders(root: output)
-        let results = Mutex<[FileResult?]>(Array(repeating: nil, count: jobs.count))
+        let total = Mutex(BatchTally())
         let done = Atomic<Int>(0)
         let workers = min(concurrency, max(1, jobs.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var tally = BatchTally()
             var index = worker
             while index < jobs.count {
-                let result = process(jobs[index], output: output, patients: patients, folders: folders)
-                results.withLock { $0[index] = result }
+                tally.add(process(jobs[index], output: output, patients: patients, folders: folders))
                 let finished = done.add(1, ordering: .relaxed).newValue
                 progress?(finished, jobs.count)
                 index += workers
             }
+            total.withLock { $0.merge(tally) }
         }
-        let collected = results.withLock { $0.compactMap { $0 } }
-        return BatchReport(results: collected, deidentificationMethod: dicom.deidentificationMethod)
+        return BatchReport(tally: total.withLock { $0 }, deidentificationMethod: dicom.deidentificationMethod)
     }
 
     /// Lists the input files in a fixed order and checks that their output paths do not collide.
@@ -92,14 +92,14 @@ public struct BatchDeidentifier: Sendable {
             }
             var found: [Job] = []
             if isDirectory.boolValue {
-                guard let walker = manager.enumerator(at: input, includingPropertiesForKeys: [.isRegularFileKey])
-                else { throw DeidentifyError(.invalidBatch, input: input.path, "the folder cannot be read") }
-                let base = input.standardizedFileURL.path
-                for case let url as URL in walker {
-                    guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-                    let path = url.standardizedFileURL.path
-                    guard path.hasPrefix(base + "/") else { continue }
-                    found.append(Job(input: url, relativePath: String(path.dropFirst(base.count + 1))))
+                let paths: [String]
+                do {
+                    paths = try FileTree.regularFiles(under: input.path, followingFileLinks: true)
+                } catch {
+                    throw DeidentifyError(.invalidBatch, input: error.path, "the folder cannot be read")
+                }
+                for path in paths {
+                    found.append(Job(input: input.appendingPathComponent(path, isDirectory: false), relativePath: path))
                 }
             } else {
                 found.append(Job(input: input, relativePath: input.lastPathComponent))

@@ -37,40 +37,15 @@ public struct BatchReport: Sendable {
     /// The De-identification Method (0012,0063) values written.
     public let deidentificationMethod: [String]
 
-    init(results: [FileResult], deidentificationMethod: [String]) {
-        inputs = results.count
-        var dicom = 0
-        var documents = 0
-        var bytes = 0
-        var repaired = 0
-        var quarantined: [QuarantinedInput] = []
-        var actions: [String: [String: Int]] = [:]
-        var basis: [String: Int] = [:]
-        for result in results {
-            switch result.outcome {
-            case .quarantined(let code, let reason):
-                quarantined.append(QuarantinedInput(path: result.relativePath, code: code, reason: reason))
-            case .deidentified(let record, let warnings, let outputBytes):
-                bytes += outputBytes
-                if warnings > 0 { repaired += 1 }
-                if let record {
-                    dicom += 1
-                    basis[record.dateShiftBasis.rawValue, default: 0] += 1
-                    for entry in record.entries {
-                        actions[entry.path, default: [:]][entry.action.rawValue, default: 0] += entry.count
-                    }
-                } else {
-                    documents += 1
-                }
-            }
-        }
-        self.dicomWritten = dicom
-        self.documentsWritten = documents
-        self.bytesWritten = bytes
-        self.repairedInputs = repaired
-        self.quarantined = quarantined.sorted { $0.path < $1.path }
-        self.actions = actions
-        self.dateShiftBasis = basis
+    init(tally: BatchTally, deidentificationMethod: [String]) {
+        inputs = tally.inputs
+        dicomWritten = tally.dicomWritten
+        documentsWritten = tally.documentsWritten
+        bytesWritten = tally.bytesWritten
+        repairedInputs = tally.repairedInputs
+        quarantined = tally.quarantined.sorted { $0.path < $1.path }
+        actions = tally.actions
+        dateShiftBasis = tally.dateShiftBasis
         self.deidentificationMethod = deidentificationMethod
     }
 
@@ -185,6 +160,55 @@ struct ReportJSON {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The counts of a batch so far: each worker adds its files' outcomes as they finish and the tallies are merged
+/// at the end, so memory holds the counts and the quarantine list, not a record per file. Sums do not depend on
+/// the order, so the report is the same whatever the number of threads.
+struct BatchTally: Sendable {
+    var inputs = 0
+    var dicomWritten = 0
+    var documentsWritten = 0
+    var bytesWritten = 0
+    var repairedInputs = 0
+    var quarantined: [BatchReport.QuarantinedInput] = []
+    var actions: [String: [String: Int]] = [:]
+    var dateShiftBasis: [String: Int] = [:]
+
+    /// Counts one input's outcome.
+    mutating func add(_ result: FileResult) {
+        inputs += 1
+        switch result.outcome {
+        case .quarantined(let code, let reason):
+            quarantined.append(BatchReport.QuarantinedInput(path: result.relativePath, code: code, reason: reason))
+        case .deidentified(let record, let warnings, let outputBytes):
+            bytesWritten += outputBytes
+            if warnings > 0 { repairedInputs += 1 }
+            if let record {
+                dicomWritten += 1
+                dateShiftBasis[record.dateShiftBasis.rawValue, default: 0] += 1
+                for entry in record.entries {
+                    actions[entry.path, default: [:]][entry.action.rawValue, default: 0] += entry.count
+                }
+            } else {
+                documentsWritten += 1
+            }
+        }
+    }
+
+    /// Adds another worker's counts.
+    mutating func merge(_ other: BatchTally) {
+        inputs += other.inputs
+        dicomWritten += other.dicomWritten
+        documentsWritten += other.documentsWritten
+        bytesWritten += other.bytesWritten
+        repairedInputs += other.repairedInputs
+        quarantined += other.quarantined
+        for (path, counts) in other.actions {
+            actions[path, default: [:]].merge(counts, uniquingKeysWith: +)
+        }
+        dateShiftBasis.merge(other.dateShiftBasis, uniquingKeysWith: +)
     }
 }
 
