@@ -87,9 +87,7 @@ extension DataElement {
     public func stringValues(using decode: ([UInt8], VR) -> String) -> [String]? {
         guard let text = stringValue(using: decode) else { return nil }
         guard vr.allowsMultipleStringValues else { return [text] }
-        return text.split(separator: "\\", omittingEmptySubsequences: false).map {
-            String($0).trimmingCharacters(in: vr)
-        }
+        return text.dicomValues.map { String($0).trimmingCharacters(in: vr) }
     }
 
     /// The value as text, decoded in the default repertoire (ISO 8859-1 for bytes above 0x7F, as pydicom does).
@@ -104,5 +102,26 @@ extension String {
         while scalars.last == " " || scalars.last == "\0" { scalars = scalars.dropLast() }
         if vr != .UC { while scalars.first == " " { scalars = scalars.dropFirst() } }
         return String(scalars)
+    }
+}
+
+extension String {
+    /// The values of a multi-valued DICOM text, split at every backslash (PS3.5 §6.4), empty values kept: split on
+    /// the UTF-8 bytes, not on characters, so a backslash always separates (even before a combining mark) and no
+    /// grapheme breaking is paid for.
+    public var dicomValues: [Substring] {
+        var values: [Substring] = []
+        var start = startIndex
+        var index = utf8.startIndex
+        let end = utf8.endIndex
+        while index < end {
+            if utf8[index] == 0x5C {
+                values.append(self[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        values.append(self[start..<end])
+        return values
     }
 }

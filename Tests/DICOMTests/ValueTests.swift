@@ -213,3 +213,15 @@ import Testing
         #expect(IntegerString.format(-12) == "-12")
     }
 }
+
+@Suite struct MultipleValueTests {
+    @Test func splitsAtEveryBackslashKeepingEmptyValues() {
+        #expect("".dicomValues == [""])
+        #expect("A".dicomValues == ["A"])
+        #expect("A\\\\B\\".dicomValues == ["A", "", "B", ""])
+        #expect("1.2.3\\4.5".dicomValues.map(String.init) == ["1.2.3", "4.5"])
+        // A backslash before a combining mark is still a separator (a Character split would not split there).
+        #expect("Ü\\\u{301}x".dicomValues.map(String.init) == ["Ü", "\u{301}x"])
+        #expect("山田\\太郎".dicomValues.map(String.init) == ["山田", "太郎"])
+    }
+}

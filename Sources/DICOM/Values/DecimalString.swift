@@ -26,7 +26,7 @@ public enum DecimalString {
     public static func parseValues(_ text: String) -> [Double]? {
         if CivilCalendar.trimmed(text).isEmpty { return [] }
         var result: [Double] = []
-        for part in text.split(separator: "\\", omittingEmptySubsequences: false) {
+        for part in text.dicomValues {
             guard let number = parse(String(part)) else { return nil }
             result.append(number)
         }

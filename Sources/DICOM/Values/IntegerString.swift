@@ -24,7 +24,7 @@ public enum IntegerString {
     public static func parseValues(_ text: String) -> [Int]? {
         if CivilCalendar.trimmed(text).isEmpty { return [] }
         var result: [Int] = []
-        for part in text.split(separator: "\\", omittingEmptySubsequences: false) {
+        for part in text.dicomValues {
             guard let number = parse(String(part)) else { return nil }
             result.append(number)
         }

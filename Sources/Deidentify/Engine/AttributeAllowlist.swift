@@ -75,15 +75,19 @@ public enum AttributeAllowlist {
 
     /// Whether every value of a CS text is at most 16 characters of `A-Z`, `0-9`, `_` and space (PS3.5 Table 6.2-1).
     public static func isCodedString(_ text: String) -> Bool {
-        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
-            guard value.utf8.count <= 16 else { return false }
-            for byte in value.utf8 {
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"),
-                    UInt8(ascii: " "):
-                    continue
-                default: return false
-                }
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\\") {
+                length = 0
+                continue
+            }
+            length += 1
+            guard length <= 16 else { return false }
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"),
+                UInt8(ascii: " "):
+                continue
+            default: return false
             }
         }
         return true
@@ -92,17 +96,21 @@ public enum AttributeAllowlist {
     /// Whether a DS (`decimal: true`) or IS text uses only the characters numbers may have (PS3.5 Table 6.2-1),
     /// with at most 16 (DS) or 12 (IS) characters per value.
     public static func isNumberString(_ text: String, decimal: Bool) -> Bool {
-        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
-            guard value.utf8.count <= (decimal ? 16 : 12) else { return false }
-            for byte in value.utf8 {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: " "):
-                    continue
-                case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-                    if decimal { continue }
-                    return false
-                default: return false
-                }
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\\") {
+                length = 0
+                continue
+            }
+            length += 1
+            guard length <= (decimal ? 16 : 12) else { return false }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: " "):
+                continue
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+                if decimal { continue }
+                return false
+            default: return false
             }
         }
         return true

@@ -372,7 +372,7 @@ final class DeidentificationSession {
             }
         case .UI:
             guard let text = asciiText(element) else { return undecodable(path) }
-            for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
+            for value in text.dicomValues {
                 let uid = PixelRiskPolicy.trimmed(String(value))
                 guard uid.isEmpty || AttributeAllowlist.isValidUID(uid) else { return unparsable(path) }
             }
@@ -471,7 +471,7 @@ final class DeidentificationSession {
         }
         guard let text = asciiText(element) else { return undecodable(path) }
         var values: [String] = []
-        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
+        for value in text.dicomValues {
             let uid = PixelRiskPolicy.trimmed(String(value))
             if uid.isEmpty || AttributeAllowlist.isWellKnownUID(uid) {
                 values.append(uid)

@@ -27,7 +27,7 @@ public enum AgeClamp {
     /// - Returns: The clamped text in the standard form, or `nil` if a value does not parse (remove the attribute).
     public static func clampedValue(_ text: String) -> String? {
         var values: [String] = []
-        for part in text.split(separator: "\\", omittingEmptySubsequences: false) {
+        for part in text.dicomValues {
             if part.allSatisfy({ $0 == " " || $0 == "\0" }) {
                 values.append("")
                 continue

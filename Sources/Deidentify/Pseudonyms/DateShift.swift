@@ -38,7 +38,7 @@ public struct DateShift: Sendable, Hashable {
     ///   years 0-9999; the caller then removes the attribute (fail closed), since it cannot be shifted.
     public func shiftedValue(_ text: String, vr: VR) -> String? {
         var shifted: [String] = []
-        for part in text.split(separator: "\\", omittingEmptySubsequences: false) {
+        for part in text.dicomValues {
             let value = String(part)
             if value.allSatisfy({ $0 == " " || $0 == "\0" }) {
                 shifted.append("")

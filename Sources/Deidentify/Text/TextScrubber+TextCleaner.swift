@@ -17,7 +17,7 @@ extension TextScrubber: TextCleaner {
     public func clean(_ text: String, vr: VR, tag: Tag) -> String? {
         if vr == .PN { return nil }
         var values: [String] = []
-        for value in text.split(separator: "\\", omittingEmptySubsequences: false) {
+        for value in text.dicomValues {
             let scrubbed = scrub(String(value)).text
             if let limit = Self.maximumLength(of: vr), scrubbed.count > limit { return nil }
             values.append(scrubbed)
