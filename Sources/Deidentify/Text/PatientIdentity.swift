@@ -234,23 +234,51 @@ public struct PatientIdentity: Sendable, Hashable {
     /// Name (0008,1050), Name of Physician(s) Reading Study (0008,1060), Operators' Name (0008,1070) — and
     /// Institution Name (0008,0080), Institution Address (0008,0081), Institutional Department Name (0008,1040).
     public mutating func add(dataset: Dataset) {
-        for tag in [
-            Tag(0x0010_0010), Tag(0x0010_1001), Tag(0x0010_1005), Tag(0x0010_1060), Tag(0x0008_0090),
-            Tag(0x0008_1050), Tag(0x0008_1060), Tag(0x0008_1070),
-        ] {
+        for tag in Self.personNameTags {
             for value in dataset.strings(for: tag) ?? [] { add(personName: PersonName(parsing: value)) }
         }
-        for tag in [Tag(0x0010_0020), Tag(0x0010_1000), Tag(0x0010_1090)] {
+        for tag in Self.identifierTags {
             for value in dataset.strings(for: tag) ?? [] { addIdentifier(value) }
         }
-        for tag in [Tag(0x0010_1040), Tag(0x0008_0081)] {
+        for tag in Self.addressTags {
             if let address = dataset.string(for: tag) { addAddress(text: address) }
         }
-        for value in dataset.strings(for: Tag(0x0010_2154)) ?? [] { addPhone(value) }
-        if let text = dataset.string(for: Tag(0x0010_0030)), let date = DICOMDate(parsing: text) { addBirthDate(date) }
-        for tag in [Tag(0x0008_0080), Tag(0x0008_1040)] {
+        for value in dataset.strings(for: Self.telephoneTag) ?? [] { addPhone(value) }
+        if let text = dataset.string(for: Self.birthDateTag), let date = DICOMDate(parsing: text) { addBirthDate(date) }
+        for tag in Self.institutionTags {
             if let name = dataset.string(for: tag) { addInstitution(name) }
         }
+    }
+
+    private static let personNameTags = [
+        Tag(0x0010_0010), Tag(0x0010_1001), Tag(0x0010_1005), Tag(0x0010_1060), Tag(0x0008_0090), Tag(0x0008_1050),
+        Tag(0x0008_1060), Tag(0x0008_1070),
+    ]
+    private static let identifierTags = [Tag(0x0010_0020), Tag(0x0010_1000), Tag(0x0010_1090)]
+    private static let addressTags = [Tag(0x0010_1040), Tag(0x0008_0081)]
+    private static let telephoneTag = Tag(0x0010_2154)
+    private static let birthDateTag = Tag(0x0010_0030)
+    private static let institutionTags = [Tag(0x0008_0080), Tag(0x0008_1040)]
+
+    /// Every element ``add(dataset:)`` reads, with Specific Character Set (0008,0005), which decides how they decode.
+    static let datasetSourceTags: [Tag] =
+        [Tag(0x0008_0005)] + personNameTags + identifierTags + addressTags + [telephoneTag, birthDateTag] + institutionTags
+
+    /// The bytes ``add(dataset:)`` depends on: the character set the data set inherits, then each element of ``datasetSourceTags`` that `dataset` holds, as its
+    /// tag, VR, length and value. Two data sets with the same key add the same identity (the instances of one
+    /// patient's study usually do), so an identity can be built once and looked up by this key. `nil` when one
+    /// of those elements holds no plain value (a sequence or a value not yet read), which is never cached.
+    static func datasetSourceKey(_ dataset: Dataset) -> [UInt8]? {
+        var key: [UInt8] = Array(dataset.inheritedCharacterSetTerms.joined(separator: "\\").utf8) + [0]
+        for tag in datasetSourceTags {
+            guard let element = dataset.element(for: tag) else { continue }
+            guard let bytes = element.bytes else { return nil }
+            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: tag.rawValue >> UInt32(shift))) }
+            key.append(contentsOf: element.vr.rawValue.utf8)
+            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: bytes.count >> shift)) }
+            key.append(contentsOf: bytes)
+        }
+        return key
     }
 
     private mutating func add(_ value: String, kind: PhraseKind, minimum: Int) {

@@ -1,4 +1,5 @@
 public import DICOM
+import Synchronization
 
 /// The text scrubber as the DICOM de-identifier's cleaner for action C on free text (PS3.15 §E.3.4, §E.3.5).
 ///
@@ -27,10 +28,17 @@ extension TextScrubber: TextCleaner {
 
     /// A scrubber for one instance: this one's identity plus the patient identity the instance carries, and
     /// the patient's date shift (or this scrubber's own when none is given).
+    ///
+    /// The identity and its matcher are made once for each distinct set of patient values
+    /// (``PatientIdentity/datasetSourceKey(_:)``) and reused for the next instances that carry the same ones.
     public func cleaner(for dataset: Dataset, dateShift: DateShift?) -> any TextCleaner {
-        var identity = self.identity ?? PatientIdentity()
-        identity.add(dataset: dataset)
-        return TextScrubber(identity: identity, dateShift: dateShift ?? self.dateShift, zipPolicy: zipPolicy)
+        let made = instanceIdentities.entry(for: PatientIdentity.datasetSourceKey(dataset)) {
+            var identity = self.identity ?? PatientIdentity()
+            identity.add(dataset: dataset)
+            return (identity, Self.matcher(identity, zipPolicy))
+        }
+        return TextScrubber(
+            identity: made.identity, matcher: made.matcher, dateShift: dateShift ?? self.dateShift, zipPolicy: zipPolicy)
     }
 
     /// The maximum length in characters of one value of a text VR (PS3.5 Table 6.2-1); `nil` when unbounded.
@@ -43,4 +51,28 @@ extension TextScrubber: TextCleaner {
         default: nil
         }
     }
+}
+
+/// The identities (with their matchers) a ``TextScrubber`` made for instances, by the bytes they were made from.
+/// Holds at most ``capacity`` entries and starts over when full: a batch or an ingest run meets one patient's
+/// instances together, and an entry is only a saving, never needed.
+final class InstanceIdentityCache: Sendable {
+    typealias Entry = (identity: PatientIdentity, matcher: IdentityMatcher?)
+    static let capacity = 512
+    private let entries = Mutex<[[UInt8]: Entry]>([:])
+
+    /// The entry made from `key`, made by `make` (outside the lock) when missing; with no key, `make`'s result.
+    func entry(for key: [UInt8]?, make: () -> Entry) -> Entry {
+        guard let key else { return make() }
+        if let found = entries.withLock({ $0[key] }) { return found }
+        let made = make()
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = made
+        }
+        return made
+    }
+
+    /// The number of entries held.
+    var count: Int { entries.withLock { $0.count } }
 }

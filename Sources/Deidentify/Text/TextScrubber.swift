@@ -57,17 +57,20 @@ import Synchronization
 public struct TextScrubber: Sendable {
     /// The known identifiers of the patient the text belongs to, if known.
     public var identity: PatientIdentity? {
-        didSet { matcher = Self.matcher(identity, zipPolicy) }
+        didSet { identityChanged() }
     }
     /// The patient's date shift; without one, dates are reduced to their year.
     public var dateShift: DateShift?
     /// The ZIP code rule.
     public var zipPolicy: ZIPCodePolicy {
-        didSet { matcher = Self.matcher(identity, zipPolicy) }
+        didSet { identityChanged() }
     }
 
     /// The matcher of ``identity``, built once per identity rather than once per text.
     private var matcher: IdentityMatcher?
+    /// The identities and matchers ``cleaner(for:dateShift:)`` made from instances, by what each instance says
+    /// about its patient; shared by copies of this scrubber, replaced when ``identity`` or ``zipPolicy`` changes.
+    private(set) var instanceIdentities = InstanceIdentityCache()
     /// Whether rules are skipped on text that lacks what they need (``ScrubRequirement``); off only in tests
     /// that compare the output against running every pattern on every text.
     var checksRequirements = true
@@ -91,7 +94,20 @@ public struct TextScrubber: Sendable {
         matcher = Self.matcher(identity, zipPolicy)
     }
 
-    private static func matcher(_ identity: PatientIdentity?, _ zipPolicy: ZIPCodePolicy) -> IdentityMatcher? {
+    /// A scrubber with a matcher already built for `identity` and `zipPolicy`.
+    init(identity: PatientIdentity, matcher: IdentityMatcher?, dateShift: DateShift?, zipPolicy: ZIPCodePolicy) {
+        self.identity = identity
+        self.dateShift = dateShift
+        self.zipPolicy = zipPolicy
+        self.matcher = matcher
+    }
+
+    private mutating func identityChanged() {
+        matcher = Self.matcher(identity, zipPolicy)
+        instanceIdentities = InstanceIdentityCache()
+    }
+
+    static func matcher(_ identity: PatientIdentity?, _ zipPolicy: ZIPCodePolicy) -> IdentityMatcher? {
         identity.flatMap { $0.isEmpty ? nil : IdentityMatcher(identity: $0, zipPolicy: zipPolicy) }
     }
 
