@@ -140,8 +140,11 @@ public struct DeidentificationRecord: Sendable, Hashable {
         public var description: String { rawValue }
     }
 
-    /// The entries, sorted by path, then action and reason.
-    public internal(set) var entries: [Entry]
+    /// The entries, sorted by path, then action and reason. Merged from the notes when asked for, so that a
+    /// caller that only needs the de-identified instance (the lake's ingest) does not pay for sorting them.
+    public var entries: [Entry] { notes.entries() }
+    /// What the session noted, attribute by attribute, in the order it happened.
+    var notes = RecordBuilder()
     /// How the date shift was keyed.
     public internal(set) var dateShiftBasis: DateShiftBasis
     /// The name of the pixel cleaning rule applied, if any.
@@ -152,7 +155,6 @@ public struct DeidentificationRecord: Sendable, Hashable {
     public internal(set) var methodCodes: [DeidentificationMethodCode]
 
     init() {
-        entries = []
         dateShiftBasis = .notApplicable
         pixelCleaningRule = nil
         blankedFrames = 0
@@ -171,14 +173,29 @@ public struct DeidentificationRecord: Sendable, Hashable {
 
     /// The entries for one path.
     public func entries(forPath path: String) -> [Entry] { entries.filter { $0.path == path } }
+
+    /// Records are equal when their entries are, whatever order the notes behind them came in.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.entries == rhs.entries && lhs.dateShiftBasis == rhs.dateShiftBasis
+            && lhs.pixelCleaningRule == rhs.pixelCleaningRule && lhs.blankedFrames == rhs.blankedFrames
+            && lhs.methodCodes == rhs.methodCodes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries)
+        hasher.combine(dateShiftBasis)
+        hasher.combine(pixelCleaningRule)
+        hasher.combine(blankedFrames)
+        hasher.combine(methodCodes)
+    }
 }
 
 /// Collects record entries while one instance is processed, merging equal paths.
 ///
 /// Notes are appended as they come (no hashing per element) and merged once, in ``entries()``, by sorting them in
 /// the record's order and counting runs of equal notes.
-struct RecordBuilder {
-    private struct Note {
+struct RecordBuilder: Sendable {
+    private struct Note: Sendable {
         let path: String
         let action: DeidentificationRecord.Action
         /// The position of `action` in declaration order (the order ``DeidentificationRecord/Action`` sorts by).

@@ -90,7 +90,7 @@ final class DeidentificationSession {
                     "the instance has no usable SOP Instance UID (0008,0018) after de-identification"))
         }
         let meta = rebuildFileMeta(file, dataset: dataset, instanceUID: instanceUID)
-        record.entries = builder.entries()
+        record.notes = builder
         let output = DICOMFile(
             preamble: nil, fileMeta: meta, dataset: dataset, transferSyntax: file.transferSyntax, warnings: [],
             stoppedBeforePixels: file.stoppedBeforePixels)
