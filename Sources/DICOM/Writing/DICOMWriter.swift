@@ -70,7 +70,13 @@ public enum DICOMWriter {
     ///   be read, `.cannotEncode` when a value does not fit the transfer syntax.
     @discardableResult
     public static func write(_ file: DICOMFile, to url: URL, options: Options = Options()) throws(DICOMError) -> Int {
-        let output = try FileOutput(path: url.path)
+        try write(file, toPath: url.path, options: options)
+    }
+
+    /// Writes `file` to the file at `path`; see ``write(_:to:options:)``.
+    @discardableResult
+    public static func write(_ file: DICOMFile, toPath path: String, options: Options = Options()) throws(DICOMError) -> Int {
+        let output = try FileOutput(path: path)
         let sink = ByteSink(output: output)
         do {
             try encode(file, into: sink, options: options)
@@ -79,7 +85,7 @@ public enum DICOMWriter {
             return output.written
         } catch {
             var located = error
-            if located.file == nil { located.file = url.path }
+            if located.file == nil { located.file = path }
             throw located
         }
     }

@@ -39,8 +39,12 @@ public struct BatchDeidentifier: Sendable {
 
     /// One input file and where its output goes.
     struct Job: Sendable {
-        let input: URL
+        /// The input file's path.
+        let inputPath: String
         let relativePath: String
+
+        /// The input file.
+        var input: URL { URL(fileURLWithPath: inputPath, isDirectory: false) }
     }
 
     /// De-identifies every file under `inputs` into `output`.
@@ -58,11 +62,14 @@ public struct BatchDeidentifier: Sendable {
         let jobs = try plan(inputs: inputs, output: output)
         // Documents are scrubbed with what the DICOM and FHIR inputs say about their patient, so the patients
         // are indexed first (headers only) — when there are documents to scrub.
-        let hasDocuments = jobs.contains { if case .document = InputKind.classify(name: $0.input) { true } else { false } }
+        let hasDocuments = jobs.contains { if case .document = InputKind.classify(name: $0.inputPath) { true } else { false } }
         let patients =
             documents == nil || !hasDocuments
             ? PatientIndex() : PatientIndex.build(jobs: jobs, concurrency: concurrency)
-        let folders = OutputFolders(root: output)
+        // Output paths are joined as strings: building and parsing URLs for each file cost more than the rest of
+        // the file system work.
+        let outputPath = output.standardizedFileURL.path
+        let folders = OutputFolders(root: outputPath)
         let total = Mutex(BatchTally())
         let done = Atomic<Int>(0)
         let workers = min(concurrency, max(1, jobs.count))
@@ -70,7 +77,7 @@ public struct BatchDeidentifier: Sendable {
             var tally = BatchTally()
             var index = worker
             while index < jobs.count {
-                tally.add(process(jobs[index], output: output, patients: patients, folders: folders))
+                tally.add(process(jobs[index], output: outputPath, patients: patients, folders: folders))
                 let finished = done.add(1, ordering: .relaxed).newValue
                 progress?(finished, jobs.count)
                 index += workers
@@ -98,11 +105,10 @@ public struct BatchDeidentifier: Sendable {
                 } catch {
                     throw DeidentifyError(.invalidBatch, input: error.path, "the folder cannot be read")
                 }
-                for path in paths {
-                    found.append(Job(input: input.appendingPathComponent(path, isDirectory: false), relativePath: path))
-                }
+                let folder = input.standardizedFileURL.path
+                for path in paths { found.append(Job(inputPath: Self.join(folder, path), relativePath: path)) }
             } else {
-                found.append(Job(input: input, relativePath: input.lastPathComponent))
+                found.append(Job(inputPath: input.path, relativePath: input.lastPathComponent))
             }
             for job in found.sorted(by: { $0.relativePath < $1.relativePath }) {
                 guard seen.insert(job.relativePath).inserted else {
@@ -125,8 +131,8 @@ public struct BatchDeidentifier: Sendable {
     }
 
     /// De-identifies one file. Never throws: every failure is a quarantine entry.
-    func process(_ job: Job, output: URL, patients: PatientIndex, folders: OutputFolders) -> FileResult {
-        let kind = InputKind.classify(job.input)
+    func process(_ job: Job, output: String, patients: PatientIndex, folders: OutputFolders) -> FileResult {
+        let kind = InputKind.classify(path: job.inputPath)
         switch kind {
         case .dicom:
             return processDICOM(job, output: output, folders: folders)
@@ -146,12 +152,12 @@ public struct BatchDeidentifier: Sendable {
         }
     }
 
-    private func processDICOM(_ job: Job, output: URL, folders: OutputFolders) -> FileResult {
+    private func processDICOM(_ job: Job, output: String, folders: OutputFolders) -> FileResult {
         var options = DICOMReader.Options.lenient
         options.deferThreshold = deferThreshold
         let file: DICOMFile
         do {
-            file = try DICOMReader.read(contentsOf: job.input, options: options)
+            file = try DICOMReader.read(path: job.inputPath, options: options)
         } catch {
             return FileResult(
                 relativePath: job.relativePath, kind: .dicom,
@@ -163,11 +169,11 @@ public struct BatchDeidentifier: Sendable {
                 relativePath: job.relativePath, kind: .dicom,
                 outcome: .quarantined(code: reason.code.rawValue, reason: reason.message))
         case .deidentified(let result, let record):
-            let destination = output.appendingPathComponent(job.relativePath, isDirectory: false)
             var bytes = 0
             do {
-                try Self.writeAtomically(to: destination, folders: folders) { partial throws(DICOMError) in
-                    bytes = try DICOMWriter.write(result, to: partial)
+                try Self.writeAtomically(to: Self.join(output, job.relativePath), folders: folders) {
+                    partial throws(DICOMError) in
+                    bytes = try DICOMWriter.write(result, toPath: partial)
                 }
             } catch {
                 return FileResult(
@@ -181,7 +187,7 @@ public struct BatchDeidentifier: Sendable {
     }
 
     private func processDocument(
-        _ job: Job, output: URL, documents: DocumentDeidentifier, patients: PatientIndex, folders: OutputFolders
+        _ job: Job, output: String, documents: DocumentDeidentifier, patients: PatientIndex, folders: OutputFolders
     ) -> FileResult {
         func quarantine(_ code: String, _ reason: String) -> FileResult {
             FileResult(relativePath: job.relativePath, kind: .document, outcome: .quarantined(code: code, reason: reason))
@@ -201,9 +207,10 @@ public struct BatchDeidentifier: Sendable {
         case .quarantined(let error):
             return quarantine(error.code.rawValue, error.reason)
         case .deidentified(let cleaned, _, _):
-            let destination = output.appendingPathComponent(job.relativePath, isDirectory: false)
             do {
-                try Self.writeAtomically(to: destination, folders: folders) { partial in try Data(cleaned).write(to: partial) }
+                try Self.writeAtomically(to: Self.join(output, job.relativePath), folders: folders) { partial in
+                    try Data(cleaned).write(to: URL(fileURLWithPath: partial, isDirectory: false))
+                }
             } catch {
                 return quarantine("unwritable", "the output could not be written")
             }
@@ -215,21 +222,27 @@ public struct BatchDeidentifier: Sendable {
 
     /// Writes through a temporary name in the same folder and renames, so an output is whole or absent.
     static func writeAtomically<E: Error>(
-        to destination: URL, folders: OutputFolders, _ write: (URL) throws(E) -> Void
+        to destination: String, folders: OutputFolders, _ write: (String) throws(E) -> Void
     ) throws {
-        let folder = destination.deletingLastPathComponent()
+        let slash = destination.utf8.lastIndex(of: UInt8(ascii: "/")) ?? destination.utf8.startIndex
+        let folder = String(destination[..<slash])
         try folders.create(folder)
-        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial", isDirectory: false)
+        let partial = folder + "/." + destination[destination.utf8.index(after: slash)...] + ".partial"
         do {
             try write(partial)
             // rename(2) replaces the destination atomically (POSIX), unlike FileManager's move.
-            guard Glibc.rename(partial.path, destination.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path])
+            guard Glibc.rename(partial, destination) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination])
             }
         } catch {
-            _ = Glibc.unlink(partial.path)
+            _ = Glibc.unlink(partial)
             throw error
         }
+    }
+
+    /// `folder/relative`: a folder's path and a path relative to it, joined.
+    static func join(_ folder: String, _ relative: String) -> String {
+        folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
     }
 }
 
@@ -237,16 +250,16 @@ public struct BatchDeidentifier: Sendable {
 final class OutputFolders: Sendable {
     private let made: Mutex<Set<String>>
 
-    /// `root` exists already (``BatchDeidentifier/plan(inputs:output:)`` made it).
-    init(root: URL) {
-        made = Mutex([root.standardizedFileURL.path])
+    /// `root` (a standardized path) exists already (``BatchDeidentifier/plan(inputs:output:)`` made it).
+    init(root: String) {
+        made = Mutex([root])
     }
 
-    /// Creates `folder` and its parents unless this batch made it before.
-    func create(_ folder: URL) throws {
-        let path = folder.standardizedFileURL.path
+    /// Creates the folder at `path` (the root joined with a relative path) and its parents unless this batch
+    /// made it before.
+    func create(_ path: String) throws {
         if made.withLock({ $0.contains(path) }) { return }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         made.withLock { _ = $0.insert(path) }
     }
 }
@@ -258,8 +271,10 @@ enum InputKind: Equatable {
     case unknown
 
     /// The kind the file name alone says, or `nil` when the first bytes must decide.
-    static func classify(name url: URL) -> InputKind? {
-        switch url.pathExtension.lowercased() {
+    static func classify(name path: String) -> InputKind? {
+        let name = path.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
         case "txt", "text": return .document("text")
         case "csv": return .document("CSV")
         case "json": return .document("JSON")
@@ -268,11 +283,11 @@ enum InputKind: Equatable {
         }
     }
 
-    static func classify(_ url: URL) -> InputKind {
-        if let kind = classify(name: url) { return kind }
+    static func classify(path: String) -> InputKind {
+        if let kind = classify(name: path) { return kind }
         // Part 10 files carry "DICM" after a 128-byte preamble (PS3.10 §7.1); bare data sets start with a
         // group 0002 or 0008 tag in little-endian order.
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return .unknown }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .unknown }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 132)) ?? Data())
         if head.count >= 132, head[128..<132].elementsEqual(Array("DICM".utf8)) { return .dicom }

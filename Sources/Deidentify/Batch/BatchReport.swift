@@ -173,8 +173,22 @@ struct BatchTally: Sendable {
     var bytesWritten = 0
     var repairedInputs = 0
     var quarantined: [BatchReport.QuarantinedInput] = []
-    var actions: [String: [String: Int]] = [:]
+    /// Per attribute path, how many elements received each action (indexed in ``DeidentificationRecord/Action``'s
+    /// declaration order): one hash of the path per element, no per-file sort of the record.
+    var actionCounts: [String: [Int]] = [:]
     var dateShiftBasis: [String: Int] = [:]
+
+    /// For each attribute path, how many times each action was applied, by the action's name.
+    var actions: [String: [String: Int]] {
+        actionCounts.mapValues { counts in
+            var named: [String: Int] = [:]
+            for (rank, count) in counts.enumerated() where count > 0 { named[Self.actionNames[rank]] = count }
+            return named
+        }
+    }
+
+    private static let actionNames = DeidentificationRecord.Action.allCases.map(\.rawValue)
+    private static let noCounts = [Int](repeating: 0, count: actionNames.count)
 
     /// Counts one input's outcome.
     mutating func add(_ result: FileResult) {
@@ -188,9 +202,7 @@ struct BatchTally: Sendable {
             if let record {
                 dicomWritten += 1
                 dateShiftBasis[record.dateShiftBasis.rawValue, default: 0] += 1
-                for entry in record.entries {
-                    actions[entry.path, default: [:]][entry.action.rawValue, default: 0] += entry.count
-                }
+                record.forEachNote { path, rank in actionCounts[path, default: Self.noCounts][rank] += 1 }
             } else {
                 documentsWritten += 1
             }
@@ -205,8 +217,10 @@ struct BatchTally: Sendable {
         bytesWritten += other.bytesWritten
         repairedInputs += other.repairedInputs
         quarantined += other.quarantined
-        for (path, counts) in other.actions {
-            actions[path, default: [:]].merge(counts, uniquingKeysWith: +)
+        for (path, counts) in other.actionCounts {
+            actionCounts[path, default: Self.noCounts].withUnsafeMutableBufferPointer { sums in
+                for (rank, count) in counts.enumerated() { sums[rank] += count }
+            }
         }
         dateShiftBasis.merge(other.dateShiftBasis, uniquingKeysWith: +)
     }

@@ -46,11 +46,11 @@ struct PatientIndex: Sendable {
                 index += workers
                 var identity = PatientIdentity()
                 var patient: (id: String, issuer: String?)?
-                switch InputKind.classify(job.input) {
+                switch InputKind.classify(path: job.inputPath) {
                 case .dicom:
                     var options = DICOMReader.Options.lenient
                     options.stopBeforePixels = true
-                    guard let file = try? DICOMReader.read(contentsOf: job.input, options: options) else { continue }
+                    guard let file = try? DICOMReader.read(path: job.inputPath, options: options) else { continue }
                     identity.add(dataset: file.dataset)
                     if let id = file.dataset.string(for: .patientID), !id.isEmpty {
                         patient = (id, file.dataset.string(for: Tag(0x0010_0021)))

@@ -174,6 +174,10 @@ public struct DeidentificationRecord: Sendable, Hashable {
     /// The entries for one path.
     public func entries(forPath path: String) -> [Entry] { entries.filter { $0.path == path } }
 
+    /// Calls `body` with the path and the action's position in declaration order of every element noted, in the
+    /// order they were noted (what ``entries`` merges and counts).
+    func forEachNote(_ body: (String, Int) -> Void) { notes.forEachNote(body) }
+
     /// Records are equal when their entries are, whatever order the notes behind them came in.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.entries == rhs.entries && lhs.dateShiftBasis == rhs.dateShiftBasis
@@ -222,6 +226,11 @@ struct RecordBuilder: Sendable {
         notes.append(
             Note(path: path, action: action, actionRank: rank, reason: reason, tableAction: table?.action,
                  option: table?.option))
+    }
+
+    /// Calls `body` with each note's path and action rank, in the order noted.
+    func forEachNote(_ body: (String, Int) -> Void) {
+        for note in notes { body(note.path, note.actionRank) }
     }
 
     /// One entry per distinct note with its count, sorted by path, action, reason, table action and option.
