@@ -20,15 +20,36 @@ enum TextFolding {
             output.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
             return
         }
-        if let special = special[scalar.value] {
-            output.append(contentsOf: special.unicodeScalars)
+        if let folded = foldedLetters[scalar.value] {
+            output.append(contentsOf: folded.unicodeScalars)
             return
         }
-        let decomposed = String(scalar).decomposedStringWithCanonicalMapping
-        for part in decomposed.unicodeScalars where !isMark(part) {
-            output.append(contentsOf: String(part).lowercased().unicodeScalars)
-        }
+        output.append(contentsOf: slowlyFolded(scalar).unicodeScalars)
     }
+
+    /// The folded form of one non-ASCII scalar, through Foundation's canonical decomposition.
+    static func slowlyFolded(_ scalar: Unicode.Scalar) -> String {
+        if let special = special[scalar.value] { return special }
+        var folded = ""
+        let decomposed = String(scalar).decomposedStringWithCanonicalMapping
+        for part in decomposed.unicodeScalars where !isMark(part) { folded += String(part).lowercased() }
+        return folded
+    }
+
+    /// ``slowlyFolded(_:)`` of every letter of the alphabets names are most often written in outside ASCII —
+    /// Latin-1 Supplement, Latin Extended-A and -B, Greek, Cyrillic, Latin Extended Additional, Greek Extended
+    /// (about 1,300 scalars) — made once, at first use, so that folding such a name does not go through
+    /// Foundation letter by letter.
+    private static let foldedLetters: [UInt32: String] = {
+        var table: [UInt32: String] = [:]
+        for range in [0x00C0...0x024F, 0x0370...0x03FF, 0x0400...0x04FF, 0x1E00...0x1FFF] as [ClosedRange<UInt32>] {
+            for value in range {
+                guard let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic else { continue }
+                table[value] = slowlyFolded(scalar)
+            }
+        }
+        return table
+    }()
 
     /// Whether a scalar is a combining mark (general categories Mn, Mc, Me).
     static func isMark(_ scalar: Unicode.Scalar) -> Bool {
