@@ -34,6 +34,9 @@ import Testing
         [0xE9], [0xC3, 0xA9], [0xE5, 0xB1, 0xB1], Array("+1.50".utf8), Array(".5".utf8), Array("1e3".utf8),
         Array(" 007".utf8), Array("-12".utf8), Array("abc".utf8), Array("=".utf8), Array("^".utf8), [0x20, 0x5C, 0x20],
         Array("NaN".utf8), Array("99999999999999999999".utf8), [],
+        // Values the writer copies unchanged (canonical integers, finite JSON numbers) and their near misses.
+        Array("0".utf8), Array("-0".utf8), Array("1.5".utf8), Array("0.25".utf8), Array("1E-5".utf8), Array("1e999".utf8),
+        Array("-2.5e+3".utf8), Array("123456789012345678".utf8), Array("1234567890123456789".utf8), Array("7.".utf8),
     ]
 
     static let textVRs: [VR] = [.AE, .AS, .CS, .DA, .DS, .DT, .IS, .LO, .LT, .PN, .SH, .ST, .TM, .UC, .UI, .UR, .UT]

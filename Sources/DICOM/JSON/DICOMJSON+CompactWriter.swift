@@ -76,6 +76,25 @@ extension DICOMJSON {
 
         /// The `Value` of a text element whose bytes are all printable ASCII, written without decoding; false
         /// (nothing written) when the element needs the general path.
+        /// Whether `bytes` are an integer as `String(Int)` writes it: `0`, or an optional `-` and up to 18
+        /// digits not starting with `0`.
+        static func isCanonicalInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var digits = bytes[...]
+            if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+            guard let first = digits.first, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                return false
+            }
+            return first != UInt8(ascii: "0") || (digits.count == 1 && bytes.count == 1)
+        }
+
+        /// Whether `bytes` are a JSON number literal that reads as a finite `Double` — the case in which
+        /// ``DICOMJSON/decimalValue(_:)`` writes the text unchanged. Only an exponent can overflow.
+        static func isFiniteNumberLiteral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard JSONValue.isNumberLiteral(bytes: bytes) else { return false }
+            guard bytes.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) else { return true }
+            return Double(String(decoding: bytes, as: UTF8.self))?.isFinite == true
+        }
+
         private mutating func writeASCIIText(_ bytes: [UInt8], vr: VR, characterSet: SpecificCharacterSet) -> Bool {
             guard vr.isString, vr != .PN else { return false }
             if vr.usesSpecificCharacterSet {
@@ -122,6 +141,9 @@ extension DICOMJSON {
                     }
                     let value = UnsafeBufferPointer(rebasing: buffer[range])
                     switch vr {
+                    case .IS where Self.isCanonicalInteger(value), .DS where Self.isFiniteNumberLiteral(value):
+                        // Already the text the parse below would write: copied as it is.
+                        output.append(contentsOf: value)
                     case .IS:
                         let text = String(decoding: value, as: UTF8.self)
                         if let number = IntegerString.parse(text) {

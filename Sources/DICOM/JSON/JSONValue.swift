@@ -45,30 +45,35 @@ enum JSONValue: Sendable, Hashable {
     }
 
     /// Whether `text` is a number in RFC 8259 §6 syntax: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    static func isNumberLiteral(_ text: some StringProtocol) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
-        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        guard let first = bytes.first, isDigit(first) else { return false }
-        if first == UInt8(ascii: "0") {
-            bytes = bytes.dropFirst()
-        } else {
-            bytes = bytes.drop(while: isDigit)
+    static func isNumberLiteral(_ text: some StringProtocol) -> Bool { isNumberLiteral(bytes: text.utf8) }
+
+    /// ``isNumberLiteral(_:)`` of UTF-8 bytes.
+    static func isNumberLiteral(bytes: some Collection<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        let end = bytes.endIndex
+        func skipDigits() -> Int {
+            var count = 0
+            while index != end, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                index = bytes.index(after: index)
+                count += 1
+            }
+            return count
         }
-        if bytes.first == UInt8(ascii: ".") {
-            bytes = bytes.dropFirst()
-            let digits = bytes.prefix(while: isDigit).count
-            guard digits > 0 else { return false }
-            bytes = bytes.dropFirst(digits)
+        if index != end, bytes[index] == UInt8(ascii: "-") { index = bytes.index(after: index) }
+        guard index != end, bytes[index] >= 0x30, bytes[index] <= 0x39 else { return false }
+        if bytes[index] == UInt8(ascii: "0") { index = bytes.index(after: index) } else { _ = skipDigits() }
+        if index != end, bytes[index] == UInt8(ascii: ".") {
+            index = bytes.index(after: index)
+            guard skipDigits() > 0 else { return false }
         }
-        if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
-            bytes = bytes.dropFirst()
-            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-            let digits = bytes.prefix(while: isDigit).count
-            guard digits > 0 else { return false }
-            bytes = bytes.dropFirst(digits)
+        if index != end, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index = bytes.index(after: index)
+            if index != end, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index = bytes.index(after: index)
+            }
+            guard skipDigits() > 0 else { return false }
         }
-        return bytes.isEmpty
+        return index == end
     }
 }
 
