@@ -75,27 +75,30 @@ public enum AttributeAllowlist {
 
     /// Whether every value of a CS text is at most 16 characters of `A-Z`, `0-9`, `_` and space (PS3.5 Table 6.2-1).
     public static func isCodedString(_ text: String) -> Bool {
-        var length = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\\") {
-                length = 0
-                continue
-            }
-            length += 1
-            guard length <= 16 else { return false }
+        everyValue(of: text, maximumLength: 16) { byte in
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"),
                 UInt8(ascii: " "):
-                continue
-            default: return false
+                true
+            default: false
             }
         }
-        return true
     }
 
     /// Whether a DS (`decimal: true`) or IS text uses only the characters numbers may have (PS3.5 Table 6.2-1),
     /// with at most 16 (DS) or 12 (IS) characters per value.
     public static func isNumberString(_ text: String, decimal: Bool) -> Bool {
+        everyValue(of: text, maximumLength: decimal ? 16 : 12) { byte in
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: " "): true
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): decimal
+            default: false
+            }
+        }
+    }
+
+    /// Whether each `\`-separated value of `text` has at most `maximumLength` bytes, every one `allowed`.
+    private static func everyValue(of text: String, maximumLength: Int, allowed: (UInt8) -> Bool) -> Bool {
         var length = 0
         for byte in text.utf8 {
             if byte == UInt8(ascii: "\\") {
@@ -103,15 +106,7 @@ public enum AttributeAllowlist {
                 continue
             }
             length += 1
-            guard length <= (decimal ? 16 : 12) else { return false }
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: " "):
-                continue
-            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-                if decimal { continue }
-                return false
-            default: return false
-            }
+            guard length <= maximumLength, allowed(byte) else { return false }
         }
         return true
     }
