@@ -1,4 +1,5 @@
 import DICOM
+import Foundation
 import Synthesis
 import Testing
 
@@ -97,6 +98,10 @@ import Testing
         "é", "ß", "Ü", "ſ", "\u{212A}", "١٢٣", "²", "—", "日本", "😀", "Ⅻ", "İ", "Ø", "Straße", "José",
         "Zoë",
         "ＭＲＮ", "４５６", "\u{00A0}", "’",
+        // Characters that case-insensitive matching may fold onto ASCII letters, numbers of other scripts, and
+        // letters that do not fold: requirements are checked on such text too.
+        "ﬁ", "ﬆ", "ẞ", "ẖ", "\u{212B}", "ǰ", "ı", "ŉ", "Ａ", "ｍｒｎ", "१२३४", "٣٤٥٦٧٨٩", "e\u{301}", "Ω", "Жук",
+        "ñ", "ç", "½", "①②③④", "\u{1D7CE}\u{1D7CF}\u{1D7D0}\u{1D7D1}", "𝐌𝐑𝐍",
     ]
     static let separators = [
         " ", " ", " ", "  ", ", ", ". ", "\t", "\n", "-", "/", ":", ": ", "(", ")", "^", "\\", "#", "+", ".", ",", "; ",
@@ -171,9 +176,9 @@ import Testing
         }
     }
 
-    static func text(_ random: inout SeededGenerator) -> String {
-        let allowNonASCII = Int.random(in: 0..<4, using: &random) == 0
-        var text = ""
+    static func text(_ random: inout SeededGenerator, forceNonASCII: Bool = false) -> String {
+        let allowNonASCII = forceNonASCII || Int.random(in: 0..<4, using: &random) == 0
+        var text = forceNonASCII ? (nonASCII.randomElement(using: &random) ?? "é") + " " : ""
         for index in 0..<Int.random(in: 1...14, using: &random) {
             if index > 0 { text += separators.randomElement(using: &random) ?? " " }
             text += token(&random, allowNonASCII: allowNonASCII)
@@ -202,6 +207,59 @@ import Testing
         }
         // The generated texts exercise the rules: most of them hold something the scrubber replaces.
         #expect(compared == 6_300)
+        #expect(changed > compared / 2)
+    }
+
+    /// The same on texts that all hold non-ASCII characters, where requirements are checked with what ICU
+    /// matches beyond ASCII in mind (numbers of every script, letters that fold onto ASCII ones).
+    @Test func skippingRulesOnNonASCIITextChangesNoOutput() {
+        var random = SeededGenerator(seed: 4_711)
+        var compared = 0
+        var changed = 0
+        for identity in Self.identities() {
+            for shift in [DateShift(days: -30), nil] {
+                let fast = TextScrubber(identity: identity, dateShift: shift)
+                var reference = fast
+                reference.checksRequirements = false
+                for _ in 0..<1_000 {
+                    let text = Self.text(&random, forceNonASCII: true)
+                    let expected = reference.scrub(text)
+                    #expect(fast.scrub(text) == expected, "text: \(text)")
+                    compared += 1
+                    if expected.text != text { changed += 1 }
+                }
+            }
+        }
+        #expect(compared == 6_000)
+        #expect(changed > compared / 2)
+    }
+
+    /// Labels and names spelt with characters that case-insensitive matching folds onto ASCII letters
+    /// (`ſsn` matches `ssn`, `ﬁn` matches `fin`, `straße` matches `strasse`): requirements must not skip them.
+    @Test func lettersThatFoldOntoASCIIRunEveryRule() {
+        let foldings: [(String, String)] = [
+            ("ss", "ß"), ("s", "ſ"), ("k", "\u{212A}"), ("K", "\u{212A}"), ("fi", "ﬁ"), ("ff", "ﬀ"), ("fl", "ﬂ"),
+            ("st", "ﬆ"), ("S", "ſ"),
+        ]
+        var random = SeededGenerator(seed: 99)
+        var compared = 0
+        var changed = 0
+        for identity in Self.identities() {
+            let fast = TextScrubber(identity: identity, dateShift: DateShift(days: -30))
+            var reference = fast
+            reference.checksRequirements = false
+            for word in Self.patternWords + Self.labels + Self.names + Self.months {
+                for (ascii, folding) in foldings where word.contains(ascii) {
+                    let spelt = word.replacingOccurrences(of: ascii, with: folding)
+                    let text = "\(spelt): \(Self.value(&random)) \(spelt) \(Self.date(&random))"
+                    let expected = reference.scrub(text)
+                    #expect(fast.scrub(text) == expected, "text: \(text)")
+                    compared += 1
+                    if expected.text != text { changed += 1 }
+                }
+            }
+        }
+        #expect(compared > 400)
         #expect(changed > compared / 2)
     }
 

@@ -3,10 +3,14 @@
 ///
 /// Every requirement is derived from its pattern (and, where the rule rejects matches without a digit, from its
 /// replacement closure) and only ever skips a rule that could not have replaced anything: a rule whose pattern
-/// needs `\d{4}` cannot match text without four ASCII digits in a row, an e-mail address needs `@`. The checks
-/// are exact for ASCII text only (ICU's `\d` and `\p{N}` take digits of every script, and case-insensitive
-/// matching folds letters such as `ſ` and `K` onto ASCII ones), so text holding any non-ASCII code unit
-/// always runs every rule.
+/// needs `\d{4}` cannot match text without four ASCII digits in a row, an e-mail address needs `@`.
+///
+/// Text with non-ASCII characters is checked too, with what ICU does beyond ASCII taken into account: `\d` and
+/// `\p{N}` take digits and numbers of every script, so every numeric character counts in a digit run there;
+/// the code-token and 17-character-run conditions (patterns on `\p{L}` and `\p{N}`) are not checked; and text
+/// holding a character that case-insensitive matching may fold onto ASCII letters (`ß`, `ſ`, `İ`, `ı`, `K`
+/// (Kelvin), the `ﬁ` ligatures; conservatively the whole Latin Extended Additional, Letterlike Symbols,
+/// Alphabetic Presentation Forms and half- and full-width blocks) runs every rule.
 struct ScrubRequirement: Sendable {
     /// The shortest run of ASCII digits the text must hold (0: no digit needed).
     var digitRun = 0
@@ -48,12 +52,14 @@ struct ScrubRequirement: Sendable {
         self.alphanumericRun = alphanumericRun
     }
 
-    /// Whether text with these traits may hold a match (always `true` for text that is not all ASCII).
+    /// Whether text with these traits may hold a match.
     func mayMatch(_ traits: TextTraits) -> Bool {
-        guard traits.isASCII else { return true }
+        if traits.mayFoldOntoASCII { return true }
         if traits.longestDigitRun < digitRun || traits.dots < dots || traits.colons < colons { return false }
-        if codeToken, !traits.hasCodeToken { return false }
-        if alphanumericRun > 0, !traits.hasAlphanumericRun(of: alphanumericRun) { return false }
+        if traits.isASCII {
+            if codeToken, !traits.hasCodeToken { return false }
+            if alphanumericRun > 0, !traits.hasAlphanumericRun(of: alphanumericRun) { return false }
+        }
         for character in characters where !traits.contains(character) { return false }
         if !anyCharacter.isEmpty, !anyCharacter.contains(where: traits.contains) { return false }
         if !anyWord.isEmpty,
@@ -69,7 +75,10 @@ struct ScrubRequirement: Sendable {
 struct TextTraits {
     /// Whether every code unit is ASCII.
     private(set) var isASCII = true
-    /// The longest run of ASCII digits.
+    /// Whether some character may match an ASCII letter under case-insensitive matching
+    /// (``mayFoldOntoASCII(_:)``): then no requirement is checked.
+    private(set) var mayFoldOntoASCII = false
+    /// The longest run of digits (ASCII digits; in text that is not all ASCII, every numeric character).
     private(set) var longestDigitRun = 0
     /// How many `.` and `:` occur.
     private(set) var dots = 0
@@ -88,10 +97,31 @@ struct TextTraits {
         var run = 0
         var alphanumericRun = 0
         var token = (length: 0, digits: 0, letters: 0)
-        for unit in units {
+        var index = 0
+        while index < units.count {
+            let unit = units[index]
+            index += 1
             guard unit < 0x80 else {
                 isASCII = false
-                break
+                // Beyond ASCII only digit runs are kept (every numeric character, as ICU's \d and \p{N} match
+                // them); letters and marks end the ASCII runs and tokens, which are not checked for such text.
+                var value = UInt32(unit)
+                if unit >= 0xD800, unit < 0xDC00, index < units.count, units[index] >= 0xDC00, units[index] < 0xE000 {
+                    value = 0x10000 + ((value - 0xD800) << 10) + UInt32(units[index] - 0xDC00)
+                    index += 1
+                }
+                if Self.mayFoldOntoASCII(value) { mayFoldOntoASCII = true }
+                if let scalar = Unicode.Scalar(value), scalar.properties.numericType != nil {
+                    run += 1
+                    if run > longestDigitRun { longestDigitRun = run }
+                } else {
+                    run = 0
+                }
+                endAlphanumericRun(alphanumericRun)
+                alphanumericRun = 0
+                endToken(token)
+                token = (0, 0, 0)
+                continue
             }
             if unit < 64 { present.low |= 1 << UInt64(unit) } else { present.high |= 1 << UInt64(unit - 64) }
             let isDigit = unit >= 0x30 && unit <= 0x39
@@ -121,6 +151,21 @@ struct TextTraits {
         }
         endAlphanumericRun(alphanumericRun)
         endToken(token)
+    }
+
+    /// Whether a non-ASCII scalar may match an ASCII letter of a case-insensitive pattern: its full case folding
+    /// or case mapping holds an ASCII letter (U+00DF ß, U+0130 İ, U+0131 ı, U+0149 ŉ, U+017F ſ, U+01F0 ǰ,
+    /// U+1E96-U+1E9A, U+1E9E ẞ, U+212A Kelvin, U+FB00-U+FB06 ligatures: every such scalar of Unicode 14), or it
+    /// lies in a block where such letters live or that mirrors ASCII (Latin Extended Additional, Letterlike
+    /// Symbols, Alphabetic Presentation Forms, Halfwidth and Fullwidth Forms), kept out of the checks to be safe.
+    static func mayFoldOntoASCII(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x00DF, 0x0130, 0x0131, 0x0149, 0x017F, 0x01F0, 0x1E00...0x1EFF, 0x2100...0x214F, 0xFB00...0xFB4F,
+            0xFF00...0xFFEF:
+            return true
+        default:
+            return false
+        }
     }
 
     private mutating func endAlphanumericRun(_ length: Int) {
