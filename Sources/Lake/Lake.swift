@@ -212,9 +212,11 @@ public struct Lake: Sendable {
             throw LakeError(.crypto, input: "object", "the object cannot be hashed: \(error)")
         }
         let file = incomingFile()
-        defer { _ = Glibc.unlink(file.path) }
-        let descriptor = Glibc.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw LakeError(.io, input: file.path, "cannot be created: \(Self.errnoText())") }
+        let path = file.path
+        var placed = false
+        defer { if !placed { _ = Glibc.unlink(path) } }
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw LakeError(.io, input: path, "cannot be created: \(Self.errnoText())") }
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { raw in
@@ -224,12 +226,12 @@ public struct Lake: Sendable {
             guard result > 0 else {
                 let reason = Self.errnoText()
                 close(descriptor)
-                throw LakeError(.io, input: file.path, "cannot be written: \(reason)")
+                throw LakeError(.io, input: path, "cannot be written: \(reason)")
             }
             written += result
         }
-        guard close(descriptor) == 0 else { throw LakeError(.io, input: file.path, "cannot be closed: \(Self.errnoText())") }
-        try place(file, sha256: digest)
+        guard close(descriptor) == 0 else { throw LakeError(.io, input: path, "cannot be closed: \(Self.errnoText())") }
+        placed = try place(file, sha256: digest)
         return (digest, Int64(bytes.count))
     }
 
@@ -252,9 +254,11 @@ public struct Lake: Sendable {
 
     /// Renames a written file into the store under `sha256`, unless a file of that name (the same bytes) is
     /// there already.
-    private func place(_ file: URL, sha256 digest: String) throws(LakeError) {
+    /// - Returns: Whether `file` was renamed (otherwise it is still there, for the caller to remove).
+    @discardableResult
+    private func place(_ file: URL, sha256 digest: String) throws(LakeError) -> Bool {
         let destination = objectURL(sha256: digest)
-        if FileManager.default.fileExists(atPath: destination.path) { return }
+        if Glibc.access(destination.path, F_OK) == 0 { return false }
         // The folder usually exists: rename first, and make the folder only when the rename says it is missing.
         if Glibc.rename(file.path, destination.path) != 0 {
             guard errno == ENOENT else {
@@ -270,6 +274,7 @@ public struct Lake: Sendable {
                 throw LakeError(.io, input: destination.path, "the object cannot be stored: \(Self.errnoText())")
             }
         }
+        return true
     }
 
     /// Makes every file stored so far durable, with their folders: one `syncfs(2)` of the object store's file
