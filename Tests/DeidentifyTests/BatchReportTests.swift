@@ -32,4 +32,31 @@ import Testing
         let expected = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }
+
+    /// The keys' order is Foundation's, whether the byte order guessed it (attribute paths) or not (keys where
+    /// the guess and Foundation disagree: punctuation, leading zeros, non-ASCII letters).
+    @Test(arguments: [false, true])
+    func sortsKeysAsFoundationDoes(withTrickyKeys: Bool) {
+        var random = SystemRandomNumberGenerator()
+        let hex = Array("0123456789ABCDEFabcdef")
+        func tag() -> String {
+            "(" + String((0..<4).map { _ in hex.randomElement(using: &random)! }) + ","
+                + String((0..<4).map { _ in hex.randomElement(using: &random)! }) + ")"
+        }
+        var keys: Set<String> = []
+        while keys.count < 2_000 {
+            var key = tag()
+            for _ in 0..<Int.random(in: 0...2, using: &random) { key += ["[*].", ".", "meta."].randomElement(using: &random)! + tag() }
+            keys.insert(key)
+        }
+        if withTrickyKeys {
+            keys.formUnion(["a-1", "a_1", "a01", "a1", "A1", "é", "e", "E", "ä", "z", "10", "9", "09", "0009", "", " ", "#", "~"])
+        }
+        let locale = Locale(identifier: "")
+        let expected = Array(keys).sorted { lhs, rhs in
+            lhs.compare(rhs, options: [.numeric, .caseInsensitive, .forcedOrdering], range: lhs.startIndex..<lhs.endIndex,
+                locale: locale) == .orderedAscending
+        }
+        #expect(ReportJSON.sortedAsJSONSerialization(Array(keys)) == expected)
+    }
 }
