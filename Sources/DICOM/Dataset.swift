@@ -23,9 +23,16 @@ public struct Dataset: Sendable, Hashable, RandomAccessCollection {
 
     /// Creates a data set from elements in any order; when a tag occurs twice the later element wins.
     public init(_ elements: some Sequence<DataElement>, inheritedCharacterSetTerms: [String] = []) {
-        self.elements = []
         self.inheritedCharacterSetTerms = inheritedCharacterSetTerms
-        for element in elements { self[element.tag] = element }
+        let given = Array(elements)
+        // Elements usually come in tag order already (a data set being rebuilt element by element): then they
+        // are taken as they are, without a search and an insertion for each.
+        if zip(given, given.dropFirst()).allSatisfy({ $0.tag < $1.tag }) {
+            self.elements = given
+            return
+        }
+        self.elements = []
+        for element in given { self[element.tag] = element }
     }
 
     /// Builds from elements already sorted and unique (the reader guarantees it).
