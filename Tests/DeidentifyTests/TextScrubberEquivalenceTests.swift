@@ -188,50 +188,23 @@ import Testing
 
     @Test func skippingRulesByRequirementChangesNoOutput() {
         var random = SeededGenerator(seed: 20_261_204)
-        let shifts: [DateShift?] = [DateShift(days: -30), DateShift(days: 400), nil]
-        var compared = 0
-        var changed = 0
-        for identity in Self.identities() {
-            for shift in shifts {
-                let fast = TextScrubber(identity: identity, dateShift: shift)
-                var reference = fast
-                reference.checksRequirements = false
-                for _ in 0..<700 {
-                    let text = Self.text(&random)
-                    let expected = reference.scrub(text)
-                    #expect(fast.scrub(text) == expected, "text: \(text)")
-                    compared += 1
-                    if expected.text != text { changed += 1 }
-                }
-            }
+        let counts = Self.compareWithEveryRule(shifts: [DateShift(days: -30), DateShift(days: 400), nil]) { texts in
+            for _ in 0..<700 { texts(Self.text(&random)) }
         }
         // The generated texts exercise the rules: most of them hold something the scrubber replaces.
-        #expect(compared == 6_300)
-        #expect(changed > compared / 2)
+        #expect(counts.compared == 6_300)
+        #expect(counts.changed > counts.compared / 2)
     }
 
     /// The same on texts that all hold non-ASCII characters, where requirements are checked with what ICU
     /// matches beyond ASCII in mind (numbers of every script, letters that fold onto ASCII ones).
     @Test func skippingRulesOnNonASCIITextChangesNoOutput() {
         var random = SeededGenerator(seed: 4_711)
-        var compared = 0
-        var changed = 0
-        for identity in Self.identities() {
-            for shift in [DateShift(days: -30), nil] {
-                let fast = TextScrubber(identity: identity, dateShift: shift)
-                var reference = fast
-                reference.checksRequirements = false
-                for _ in 0..<1_000 {
-                    let text = Self.text(&random, forceNonASCII: true)
-                    let expected = reference.scrub(text)
-                    #expect(fast.scrub(text) == expected, "text: \(text)")
-                    compared += 1
-                    if expected.text != text { changed += 1 }
-                }
-            }
+        let counts = Self.compareWithEveryRule(shifts: [DateShift(days: -30), nil]) { texts in
+            for _ in 0..<1_000 { texts(Self.text(&random, forceNonASCII: true)) }
         }
-        #expect(compared == 6_000)
-        #expect(changed > compared / 2)
+        #expect(counts.compared == 6_000)
+        #expect(counts.changed > counts.compared / 2)
     }
 
     /// Labels and names spelt with characters that case-insensitive matching folds onto ASCII letters
@@ -242,16 +215,32 @@ import Testing
             ("st", "ﬆ"), ("S", "ſ"),
         ]
         var random = SeededGenerator(seed: 99)
-        var compared = 0
-        var changed = 0
-        for identity in Self.identities() {
-            let fast = TextScrubber(identity: identity, dateShift: DateShift(days: -30))
-            var reference = fast
-            reference.checksRequirements = false
+        let counts = Self.compareWithEveryRule(shifts: [DateShift(days: -30)]) { texts in
             for word in Self.patternWords + Self.labels + Self.names + Self.months {
                 for (ascii, folding) in foldings where word.contains(ascii) {
                     let spelt = word.replacingOccurrences(of: ascii, with: folding)
-                    let text = "\(spelt): \(Self.value(&random)) \(spelt) \(Self.date(&random))"
+                    texts("\(spelt): \(Self.value(&random)) \(spelt) \(Self.date(&random))")
+                }
+            }
+        }
+        #expect(counts.compared > 400)
+        #expect(counts.changed > counts.compared / 2)
+    }
+
+    /// Scrubs the texts `generate` hands over, for every identity and shift, with the requirements checked and
+    /// with every rule run, and expects the same result.
+    /// - Returns: How many texts were compared, and how many of them the scrubber changed.
+    static func compareWithEveryRule(shifts: [DateShift?], _ generate: ((String) -> Void) -> Void)
+        -> (compared: Int, changed: Int)
+    {
+        var compared = 0
+        var changed = 0
+        for identity in identities() {
+            for shift in shifts {
+                let fast = TextScrubber(identity: identity, dateShift: shift)
+                var reference = fast
+                reference.checksRequirements = false
+                generate { text in
                     let expected = reference.scrub(text)
                     #expect(fast.scrub(text) == expected, "text: \(text)")
                     compared += 1
@@ -259,8 +248,7 @@ import Testing
                 }
             }
         }
-        #expect(compared > 400)
-        #expect(changed > compared / 2)
+        return (compared, changed)
     }
 
     @Test func identityMatcherFindsWhatTheLegacyMatcherFound() {
