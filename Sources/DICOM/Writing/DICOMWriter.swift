@@ -215,7 +215,8 @@ final class ByteSink {
 
     init(output: FileOutput?) {
         self.output = output
-        if output != nil { bytes.reserveCapacity(DICOMWriter.copyChunkSize + 4096) }
+        // Most files are small: the buffer starts at 64 KiB and grows (by doubling) only for a file that needs it.
+        if output != nil { bytes.reserveCapacity(64 * 1024) }
     }
 
     func append(_ more: [UInt8]) { bytes.append(contentsOf: more) }
