@@ -31,4 +31,12 @@ import Testing
             #expect(error.description.contains("No such file"))
         }
     }
+
+    @Test(arguments: [
+        ("a/B.DCM", "dcm"), ("report.txt", "txt"), ("dir.d/file", ""), (".hidden", ""), ("x/.profile", ""),
+        ("archive.tar.gz", "gz"), ("", ""), ("name.", ""),
+    ])
+    func pathExtensions(path: String, expected: String) {
+        #expect(FileTree.pathExtension(of: path) == expected)
+    }
 }

@@ -74,8 +74,6 @@ extension DICOMJSON {
             output.append(UInt8(ascii: "}"))
         }
 
-        /// The `Value` of a text element whose bytes are all printable ASCII, written without decoding; false
-        /// (nothing written) when the element needs the general path.
         /// Whether `bytes` are an integer as `String(Int)` writes it: `0`, or an optional `-` and up to 18
         /// digits not starting with `0`.
         static func isCanonicalInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -95,6 +93,8 @@ extension DICOMJSON {
             return Double(String(decoding: bytes, as: UTF8.self))?.isFinite == true
         }
 
+        /// The `Value` of a text element whose bytes are all printable ASCII, written without decoding; false
+        /// (nothing written) when the element needs the general path.
         private mutating func writeASCIIText(_ bytes: [UInt8], vr: VR, characterSet: SpecificCharacterSet) -> Bool {
             guard vr.isString, vr != .PN else { return false }
             if vr.usesSpecificCharacterSet {

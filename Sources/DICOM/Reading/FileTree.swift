@@ -51,6 +51,14 @@ public enum FileTree {
         return files
     }
 
+    /// The extension of the last component of a `/`-separated path, lower-cased: `"a/B.DCM"` → `"dcm"`; empty when
+    /// the name has no dot or only a leading one (`".hidden"`).
+    public static func pathExtension(of path: String) -> String {
+        let name = path[(path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex)...]
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
     private enum Kind { case folder, file, other }
 
     private static func kind(of type: UInt8, at path: String, followingFileLinks: Bool) -> Kind {

@@ -272,9 +272,7 @@ enum InputKind: Equatable {
 
     /// The kind the file name alone says, or `nil` when the first bytes must decide.
     static func classify(name path: String) -> InputKind? {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
-        switch name[name.index(after: dot)...].lowercased() {
+        switch FileTree.pathExtension(of: path) {
         case "txt", "text": return .document("text")
         case "csv": return .document("CSV")
         case "json": return .document("JSON")

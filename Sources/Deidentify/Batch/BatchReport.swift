@@ -133,16 +133,16 @@ struct ReportJSON {
             lhs.compare(rhs, options: [.numeric, .caseInsensitive, .forcedOrdering], range: lhs.startIndex..<lhs.endIndex,
                 locale: locale) == .orderedAscending
         }
-        let guess = keys.sorted { approximatelyAscending($0, $1) }
+        // Each key's bytes are taken once, not once per comparison.
+        let guess = keys.map { (key: $0, bytes: Array($0.utf8)) }
+            .sorted { approximatelyAscending($0.bytes, $1.bytes) }.map(\.key)
         if zip(guess, guess.dropFirst()).allSatisfy({ ascending($0, $1) }) { return guess }
         return keys.sorted(by: ascending)
     }
 
-    /// A byte order close to Foundation's numeric, case-insensitive comparison: runs of ASCII digits compare by
-    /// value, ASCII letters without case, anything else by byte; ties by the bytes themselves.
-    static func approximatelyAscending(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
+    /// A byte order close to Foundation's numeric, case-insensitive comparison of two UTF-8 keys: runs of ASCII
+    /// digits compare by value, ASCII letters without case, anything else by byte; ties by the bytes themselves.
+    static func approximatelyAscending(_ left: [UInt8], _ right: [UInt8]) -> Bool {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
         var i = 0

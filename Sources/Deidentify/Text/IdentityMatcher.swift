@@ -146,8 +146,8 @@ struct IdentityMatcher: Sendable {
                 offset = location + 1
             }
         }
-        guard let first = found.min(by: { $0.range.lowerBound < $1.range.lowerBound }) else { return [] }
         found.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        guard let first = found.first else { return [] }
         var matches: [Match] = []
         var run = first.range
         var pieces = 0

@@ -264,18 +264,22 @@ public struct PatientIdentity: Sendable, Hashable {
     static let datasetSourceTags: [Tag] =
         [Tag(0x0008_0005)] + personNameTags + identifierTags + addressTags + [telephoneTag, birthDateTag] + institutionTags
 
-    /// The bytes ``add(dataset:)`` depends on: the character set the data set inherits, then each element of ``datasetSourceTags`` that `dataset` holds, as its
-    /// tag, VR, length and value. Two data sets with the same key add the same identity (the instances of one
-    /// patient's study usually do), so an identity can be built once and looked up by this key. `nil` when one
-    /// of those elements holds no plain value (a sequence or a value not yet read), which is never cached.
+    /// The bytes ``add(dataset:)`` depends on: the character set the data set inherits, then each element of
+    /// ``datasetSourceTags`` that `dataset` holds, as its tag, VR, length and value. Two data sets with the same
+    /// key add the same identity (the instances of one patient's study usually do), so an identity can be built
+    /// once and looked up by this key. `nil` when one of those elements holds no plain value (a sequence or a
+    /// value not yet read), which is never cached.
     static func datasetSourceKey(_ dataset: Dataset) -> [UInt8]? {
         var key: [UInt8] = Array(dataset.inheritedCharacterSetTerms.joined(separator: "\\").utf8) + [0]
+        func append(_ value: UInt32) {
+            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        }
         for tag in datasetSourceTags {
             guard let element = dataset.element(for: tag) else { continue }
             guard let bytes = element.bytes else { return nil }
-            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: tag.rawValue >> UInt32(shift))) }
+            append(tag.rawValue)
             key.append(contentsOf: element.vr.rawValue.utf8)
-            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: bytes.count >> shift)) }
+            append(UInt32(truncatingIfNeeded: bytes.count))
             key.append(contentsOf: bytes)
         }
         return key

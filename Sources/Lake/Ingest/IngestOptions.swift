@@ -24,7 +24,8 @@ public struct IngestOptions: Sendable {
     /// successive passes, before it is quarantined with reason `fetchFailed`.
     public var maxAttempts: Int
 
-    /// The defaults: two objects per core (``defaultConcurrency``), batches of 500, deletions recorded but not propagated, 5 attempts.
+    /// The defaults: two objects per core (``defaultConcurrency``), batches of 500, deletions recorded but not
+    /// propagated, 5 attempts.
     public init(
         concurrency: Int = IngestOptions.defaultConcurrency, batchSize: Int = 500,
         propagateDeletions: Bool = false, maxAttempts: Int = 5

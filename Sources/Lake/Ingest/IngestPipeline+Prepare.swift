@@ -26,13 +26,7 @@ extension IngestPipeline {
     /// Whether the object with source identifier `id` is handled as a document.
     static func isDocument(_ id: String, kind: SourceKind) -> Bool {
         guard kind != .orthanc else { return false }
-        return documentExtensions.contains(Self.pathExtension(id))
-    }
-
-    static func pathExtension(_ id: String) -> String {
-        let name = id.split(separator: "/").last.map(String.init) ?? id
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return name[name.index(after: dot)...].lowercased()
+        return documentExtensions.contains(FileTree.pathExtension(of: id))
     }
 
     /// Fetches one object (into memory when the source keeps it there, else to a scratch file), de-identifies
@@ -156,7 +150,7 @@ extension IngestPipeline {
     func prepareDocument(
         _ fetched: FetchedObject, origin: PreparedObject.Origin, key: String, pattern: DocumentPatientPattern?
     ) -> PreparationResult {
-        let fileName = "document." + Self.pathExtension(key)
+        let fileName = "document." + FileTree.pathExtension(of: key)
         guard origin.sourceBytes <= Int64(DocumentDeidentifier.maximumTextBytes) else {
             return quarantine(origin, "invalidDocument", "\(fileName): larger than \(DocumentDeidentifier.maximumTextBytes) bytes")
         }
